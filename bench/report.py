@@ -1,0 +1,153 @@
+"""Turn raw phase results into the figures we track, and print them.
+
+Kept apart from ``run.py`` so the arithmetic (percentiles, ratios, recall)
+can be read, and re-run on a saved results.json, without running anything.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+KINDS = ("common", "two_words", "phrase", "rare")
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p% at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def latency(ms: list[float]) -> dict:
+    return {
+        "p50_ms": percentile(ms, 50),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": statistics.fmean(ms) if ms else None,
+    }
+
+
+def summarise_queries(queries: list[dict], results: list[dict]) -> dict:
+    """Latency overall and per kind, and recall against the brute-force truth."""
+    summary = latency([r["ms"] for r in results])
+    summary["by_kind"] = {
+        kind: latency([r["ms"] for q, r in zip(queries, results, strict=True) if q["kind"] == kind])
+        for kind in KINDS
+    }
+    recall: dict = {kind: {"exact": 0, "under": 0, "over": 0} for kind in KINDS}
+    misses = []
+    for query, result in zip(queries, results, strict=True):
+        got, truth = result["total"], query["truth"]
+        verdict = "exact" if got == truth else "under" if got < truth else "over"
+        recall[query["kind"]][verdict] += 1
+        if verdict == "under":
+            misses.append({**query, "got": got})
+    summary["recall"] = recall
+    summary["misses"] = misses
+    summary["empty_snippets"] = sum(1 for r in results if r["ids"] and not any(r["snippet"]))
+    return summary
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def target_ratios(engines: dict) -> dict:
+    """The ratios our targets are stated in; None where an engine did not run."""
+
+    def get(name: str, *path: str):
+        value = engines.get(name, {})
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    p95 = {name: get(name, "query", "p95_ms") for name in ("ours", "naive", "fts5")}
+    rate = {name: get(name, "build", "articles_per_s") for name in ("ours", "naive")}
+    return {
+        "ours_p95_over_fts5_p95": ratio(p95["ours"], p95["fts5"]),
+        "naive_p95_over_ours_p95": ratio(p95["naive"], p95["ours"]),
+        "ours_rate_over_naive_rate": ratio(rate["ours"], rate["naive"]),
+        "ours_index_over_corpus": get("ours", "build", "index_ratio"),
+    }
+
+
+def fmt(value, spec: str = ".1f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table(engines: dict) -> list[str]:
+    header = (
+        f"{'engine':<7}{'build s':>9}{'art/s':>8}{'idx/corp':>9}{'buildMiB':>9}"
+        f"{'p50':>8}{'p95':>8}{'p99':>8}{'cold s':>8}{'qryMiB':>8}{'misses':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for name, e in engines.items():
+        if e["status"] != "ok":
+            reason = [ln for ln in e.get("reason", "").splitlines() if ln.strip()]
+            lines.append(f"{name:<7}  {e['status']}: {reason[-1] if reason else ''}")
+            continue
+        b, q, c = e["build"], e["query"], e["cold_start"]
+        build_mib = b["rss"]["tree_peak_mib"] or max(b["rss"]["self_mib"], b["rss"]["children_mib"])
+        lines.append(
+            f"{name:<7}{fmt(b['seconds']):>9}{fmt(b['articles_per_s'], '.0f'):>8}"
+            f"{fmt(b['index_ratio'], '.2f'):>9}{fmt(build_mib, '.0f'):>9}"
+            f"{fmt(q['p50_ms']):>8}{fmt(q['p95_ms']):>8}{fmt(q['p99_ms']):>8}"
+            f"{fmt(c['median_in_process_s'], '.2f'):>8}{fmt(q['rss']['self_mib'], '.0f'):>8}"
+            f"{len(q['misses']):>8}"
+        )
+    return lines
+
+
+def recall_lines(engines: dict, limit: int = 5) -> list[str]:
+    lines = []
+    for name, e in engines.items():
+        if e["status"] != "ok":
+            continue
+        rec = e["query"]["recall"]
+        parts = [f"{k} {v['exact']}/{v['under']}/{v['over']}" for k, v in rec.items()]
+        lines.append(f"{name:<7}exact/under/over: " + ", ".join(parts))
+        phrase_misses = [m for m in e["query"]["misses"] if m["kind"] == "phrase"]
+        crossing = sum(1 for m in phrase_misses if m["crosses"])
+        if phrase_misses:
+            lines.append(
+                f"{'':<7}MISSES {len(phrase_misses)} phrase queries "
+                f"({crossing} cross a jieba word boundary), e.g.:"
+            )
+        for m in e["query"]["misses"][:limit]:
+            lines.append(f"{'':<9}{m['text']!r} ({m['kind']}): {m['got']} of {m['truth']}")
+    return lines
+
+
+def render(results: dict) -> str:
+    """The printed report: table, target ratios, recall, freshness."""
+    corpus = results["corpus"]
+    lines = [
+        f"corpus: {corpus['articles']} articles, {corpus['bytes'] / 2**20:.1f} MiB "
+        f"(seed {results['config']['seed']}); {len(results['queries'])} queries, "
+        "latency in ms with snippets of the top 10",
+        "",
+        *table(results["engines"]),
+        "",
+        "target ratios:",
+    ]
+    for key, value in results["ratios"].items():
+        lines.append(f"  {key:<28}{fmt(value, '.3f')}")
+    lines += ["", "recall vs brute force (counts of queries):", *recall_lines(results["engines"])]
+    fresh = results.get("freshness")
+    if fresh:
+        lines += ["", "freshness (ours): " + freshness_line(fresh)]
+    return "\n".join(lines)
+
+
+def freshness_line(fresh: dict) -> str:
+    if "error" in fresh or "skipped" in fresh:
+        return fresh.get("error") or fresh["skipped"]
+    seen = fresh["seconds"]
+    text = f"new article found after {fmt(seen, '.2f')} s" if seen else "NOT found (open handle)"
+    text += f"; reindex command took {fmt(fresh['reindex_seconds'], '.2f')} s"
+    text += f" (exit {fresh['reindex_exit_code']})"
+    if fresh["visible_after_reopen"] is not None:
+        text += f"; visible after reopening: {fresh['visible_after_reopen']}"
+    return text

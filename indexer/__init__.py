@@ -1,0 +1,39 @@
+"""Exact Chinese full-text search for policy articles: jieba + Whoosh.
+
+The public API; everything else is internal to the package.
+"""
+
+from indexer.analysis import setup_jieba as warm_up
+from indexer.build import reindex
+from indexer.errors import (
+    ArticleError,
+    IndexBusyError,
+    IndexerError,
+    IndexMissingError,
+    QueryError,
+)
+from indexer.models import Article, ArticleView, FileFailure, Hit, ReindexReport, SearchPage
+from indexer.search import article_view, get_article, search
+from indexer.store import SearchIndex, index_exists, open_index
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "ArticleView",
+    "FileFailure",
+    "Hit",
+    "IndexBusyError",
+    "IndexMissingError",
+    "IndexerError",
+    "QueryError",
+    "ReindexReport",
+    "SearchIndex",
+    "SearchPage",
+    "article_view",
+    "get_article",
+    "index_exists",
+    "open_index",
+    "reindex",
+    "search",
+    "warm_up",
+]

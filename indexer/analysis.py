@@ -1,0 +1,129 @@
+"""jieba word segmentation behind Whoosh's tokenizer contract.
+
+The word field exists for *ranking* (BM25F); whether an article matches is
+decided on the character level (see chars.py), so segmentation quirks never
+lose a hit. jieba runs in precise mode for documents and queries alike, so the
+same text always yields the same terms, and tokens carry ordinal positions
+(``jieba.analyse.ChineseAnalyzer`` gives character offsets as positions and
+overlapping words, and importing ``jieba.analyse`` loads ~80 MB of tables).
+
+The tokenizer is pickled into the Whoosh schema: moving or renaming this class
+breaks existing indexes, so bump ``schema.SCHEMA_VERSION`` if you do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.normalize import display_normalize, key_text
+
+# A field value that starts with this character is already segmented: tokens
+# separated by it. The indexer segments in worker processes and hands Whoosh
+# the result, so the (single-threaded) Whoosh writer only splits strings.
+PRESEGMENTED = "\x1f"
+
+_setup_lock = threading.Lock()
+_ready = False
+
+
+def setup_jieba(cache_dir: str | Path | None = None) -> None:
+    """Initialise jieba once per process: quiet logging, our dictionary cache
+    folder and the site's user dictionary (三抓三促, 强边固防, place names...).
+
+    Without this jieba logs to stderr, writes its cache to the system temp
+    folder, and pays its ~1 s dictionary load on the first query.
+    """
+    global _ready
+    with _setup_lock:
+        if _ready:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        if cache_dir is not None:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(cache_dir)
+        jieba.initialize()
+        userdict = resources.files("indexer").joinpath("data/userdict.txt")
+        with userdict.open("rb") as f:  # jieba leaves a path it opens unclosed
+            jieba.load_userdict(f)
+        _ready = True
+
+
+def segment(text: str) -> list[str]:
+    """Words of ``text`` in key form (see normalize.key_text), in order.
+
+    Punctuation-only tokens are dropped; a token with inner punctuation
+    (``3.5``) is reduced to its key form (``35``) like the query side does.
+    """
+    setup_jieba()
+    words = []
+    for w in jieba.lcut(display_normalize(text), HMM=True):
+        k = key_text(w)
+        if k and k != " ":
+            words.append(k.strip())
+    return [w for w in words if w]
+
+
+def presegment(text: str) -> str:
+    """``text`` segmented, in the form JiebaTokenizer accepts without jieba."""
+    return PRESEGMENTED + PRESEGMENTED.join(segment(text))
+
+
+class JiebaTokenizer(Tokenizer):
+    """Whoosh tokenizer over jieba, following ``RegexTokenizer.__call__``:
+    one reused Token, ordinal ``pos``, ``tokenize=False`` honoured.
+
+    Character offsets are not recorded: highlighting locates matches in the
+    stored text itself (see highlight.py) instead of re-running jieba.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__.__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        assert isinstance(value, str), f"{value!r} is not unicode"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            words = [value]
+        elif value.startswith(PRESEGMENTED):
+            words = [w for w in value[1:].split(PRESEGMENTED) if w]
+        else:
+            words = segment(value)
+        for pos, word in enumerate(words):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = t.endchar = start_char
+            yield t
+
+
+def chinese_analyzer() -> JiebaTokenizer:
+    """The analyzer of the title and body word fields."""
+    return JiebaTokenizer()

@@ -1,0 +1,212 @@
+"""The character index: which character bigrams occur in which article.
+
+This is what makes exact search exact. jieba words decide ranking, but any run
+of characters that occurs in an article must find it, whatever jieba did with
+it (疆党建长 inside 边疆党建长廊). For every article we keep its *key stream*
+(``title key + FIELD_SEP + body key + END``, see normalize.key_text) and the set
+of character bigrams in it, without positions. A query phrase's candidates are
+the articles holding all its bigrams; each candidate is then checked against
+its key stream, so the answer is exactly "the phrase occurs", at a fraction of
+the size of a positional bigram index.
+
+Layout of one segment (immutable once written, numpy files are memory-mapped so
+worker processes share them through the page cache):
+``<seg>.keys`` UTF-8 key streams back to back; ``<seg>.offsets.npy`` where each
+starts; ``<seg>.cids.npy`` the article ids (cids) of the segment, ascending;
+``<seg>.codes.npy`` sorted bigram codes; ``<seg>.starts.npy`` where each code's
+postings start in ``<seg>.post.npy`` (local document numbers, ascending).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexer.normalize import FIELD_SEP
+
+END = "\x00"
+_SHIFT = np.uint64(21)  # code points fit in 21 bits
+_SEP_BYTE = FIELD_SEP.encode()
+# Above this share of a segment's documents, scanning the whole key file is
+# cheaper than checking candidates one by one.
+_SCAN_SHARE = 0.25
+
+
+def key_stream(title_key: str, body_key: str) -> str:
+    """What is indexed and verified for one article."""
+    return title_key + FIELD_SEP + body_key + END
+
+
+def bigram_codes(text: str) -> np.ndarray:
+    """Sorted unique codes of the character bigrams of ``text``."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique((cps[:-1] << _SHIFT) | cps[1:])
+
+
+def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
+    """Write a segment for ``docs`` = [(cid, key stream)], cids ascending."""
+    folder.mkdir(parents=True, exist_ok=True)
+    encoded = [s.encode("utf-8") for _, s in docs]
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in encoded])
+    with open(folder / f"{name}.keys", "wb") as f:
+        f.write(b"".join(encoded))
+    per_doc = [bigram_codes(s) for _, s in docs]
+    local = np.repeat(np.arange(len(docs), dtype=np.uint64), [len(c) for c in per_doc])
+    codes = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
+    # Codes use 42 bits; local numbers fit in the other 22 (segments stay < 4M docs).
+    order = np.argsort((codes << np.uint64(22)) | local, kind="stable")
+    codes, local = codes[order], local[order]
+    uniq, starts = np.unique(codes, return_index=True)
+    starts = np.append(starts, len(codes)).astype(np.int64)
+    _save(folder / f"{name}.offsets.npy", offsets)
+    _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
+    _save(folder / f"{name}.codes.npy", uniq)
+    _save(folder / f"{name}.starts.npy", starts)
+    _save(folder / f"{name}.post.npy", local.astype(np.uint32))
+
+
+def _save(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb") as f:
+        np.save(f, arr)
+        f.flush()
+
+
+def segment_files(name: str) -> list[str]:
+    return [f"{name}{ext}" for ext in (".keys", ".offsets.npy", ".cids.npy", ".codes.npy",
+                                       ".starts.npy", ".post.npy")]
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    """Memory-map a file read-only (the mapping outlives the descriptor)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        return mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else b""
+
+
+class Segment:
+    """A read-only, memory-mapped segment."""
+
+    def __init__(self, folder: Path, name: str):
+        self.name = name
+        self.offsets = np.load(folder / f"{name}.offsets.npy", mmap_mode="r")
+        self.cids = np.load(folder / f"{name}.cids.npy", mmap_mode="r")
+        self.codes = np.load(folder / f"{name}.codes.npy", mmap_mode="r")
+        self.starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r")
+        self.post = np.load(folder / f"{name}.post.npy", mmap_mode="r")
+        self.keys = _map(folder / f"{name}.keys")
+
+    def __len__(self) -> int:
+        return len(self.cids)
+
+    def close(self) -> None:
+        if isinstance(self.keys, mmap.mmap):
+            self.keys.close()
+
+    def stream(self, local: int) -> bytes:
+        """The UTF-8 key stream of one document."""
+        return self.keys[int(self.offsets[local]) : int(self.offsets[local + 1])]
+
+    def postings(self, code: int) -> np.ndarray:
+        i = int(np.searchsorted(self.codes, np.uint64(code)))
+        if i >= len(self.codes) or int(self.codes[i]) != code:
+            return np.zeros(0, dtype=np.uint32)
+        return self.post[int(self.starts[i]) : int(self.starts[i + 1])]
+
+    def postings_starting_with(self, cp: int) -> np.ndarray:
+        """Documents with any bigram whose first character is ``cp``: every
+        occurrence of a character is followed by another or by END, so this
+        is exactly the documents containing it."""
+        lo = int(np.searchsorted(self.codes, np.uint64(cp) << _SHIFT))
+        hi = int(np.searchsorted(self.codes, np.uint64(cp + 1) << _SHIFT))
+        if lo == hi:
+            return np.zeros(0, dtype=np.uint32)
+        return np.unique(np.asarray(self.post[int(self.starts[lo]) : int(self.starts[hi])]))
+
+    def candidates(self, needle: str) -> np.ndarray:
+        """Local numbers of documents holding every bigram of ``needle``."""
+        if len(needle) == 1:
+            return self.postings_starting_with(ord(needle))
+        lists = [self.postings(int(c)) for c in bigram_codes(needle)]
+        lists.sort(key=len)
+        result = np.asarray(lists[0])
+        for other in lists[1:]:
+            if not len(result):
+                break
+            idx = np.searchsorted(other, result)
+            idx[idx >= len(other)] = 0
+            result = result[np.asarray(other)[idx] == result] if len(other) else other[:0]
+        return result
+
+    def find(self, needle: str, title_only: bool = False) -> np.ndarray:
+        """Local numbers of documents whose key stream contains ``needle``
+        (within the title when ``title_only``)."""
+        cands = self.candidates(needle)
+        exact = len(needle) <= 2 and not title_only
+        if exact or not len(cands):
+            return cands
+        pattern = needle.encode("utf-8")
+        if len(cands) > _SCAN_SHARE * len(self) and not title_only:
+            return np.intersect1d(cands, self._scan(pattern), assume_unique=True)
+        keep = [i for i in cands.tolist() if pattern in self._part(i, title_only)]
+        return np.array(keep, dtype=np.uint32)
+
+    def _part(self, local: int, title_only: bool) -> bytes:
+        s = self.stream(local)
+        return s[: s.index(_SEP_BYTE)] if title_only else s
+
+    def _scan(self, pattern: bytes) -> np.ndarray:
+        """Every document containing ``pattern``, by searching the key file."""
+        hits = []
+        pos = self.keys.find(pattern)
+        while pos != -1:
+            doc = int(np.searchsorted(self.offsets, pos, side="right")) - 1
+            hits.append(doc)
+            # jump to the next document: one hit per document is enough
+            pos = self.keys.find(pattern, int(self.offsets[doc + 1]))
+        return np.array(hits, dtype=np.uint32)
+
+
+@dataclass
+class CharIndex:
+    """All segments of one index generation, minus deleted articles."""
+
+    segments: list[Segment]
+    dead: np.ndarray  # bool per cid: True when the article was deleted or replaced
+
+    @classmethod
+    def open(cls, folder: Path, names: Iterable[str], dead_cids: np.ndarray, next_cid: int):
+        dead = np.zeros(max(next_cid, 1), dtype=bool)
+        dead[np.asarray(dead_cids, dtype=np.int64)] = True
+        return cls([Segment(folder, n) for n in names], dead)
+
+    def close(self) -> None:
+        for seg in self.segments:
+            seg.close()
+
+    def find(self, needle: str, title_only: bool = False) -> np.ndarray:
+        """Sorted cids of live articles containing ``needle`` (key form)."""
+        if not needle:
+            return np.zeros(0, dtype=np.int64)
+        parts = [np.asarray(seg.cids)[seg.find(needle, title_only)] for seg in self.segments]
+        cids = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        return cids[~self.dead[cids]]
+
+    def live_cids(self) -> np.ndarray:
+        cids = np.concatenate([np.asarray(s.cids) for s in self.segments]) if self.segments else \
+            np.zeros(0, dtype=np.int64)
+        return np.sort(cids[~self.dead[cids]])
+
+    def streams(self) -> Iterable[tuple[int, str]]:
+        """(cid, key stream) of every live article, for compaction."""
+        for seg in self.segments:
+            for local, cid in enumerate(np.asarray(seg.cids).tolist()):
+                if not self.dead[cid]:
+                    yield cid, seg.stream(local).decode("utf-8")

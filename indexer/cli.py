@@ -1,0 +1,142 @@
+"""``python -m indexer`` / ``policy-search``: thin click adapters over the
+library. Each command parses its options, calls one library function and
+prints the result; library errors become ``Error: ...`` with exit status 1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from indexer.build import reindex as run_reindex
+from indexer.errors import IndexerError
+from indexer.models import ReindexReport
+from indexer.search import search as run_search
+from indexer.store import open_index
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_INDEX = "instance/index"
+
+corpus_option = click.option(
+    "--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
+    envvar="FLASK_CORPUS_DIR", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of article files.",
+)
+index_option = click.option(
+    "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+    envvar="FLASK_INDEX_DIR", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the index.",
+)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what the library does.")
+def cli(verbose: bool) -> None:
+    """Build and query the 西双版纳先锋 article index."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@contextmanager
+def _errors_as_click():
+    try:
+        yield
+    except (IndexerError, FileNotFoundError) as e:
+        raise click.ClickException(str(e)) from e
+
+
+@cli.command()
+@corpus_option
+@index_option
+@click.option("--full", is_flag=True, help="Rebuild from nothing instead of updating.")
+@click.option("--wait", is_flag=True, help="Wait for a running reindex instead of failing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def reindex(corpus_dir: Path, index_dir: Path, full: bool, wait: bool, as_json: bool) -> None:
+    """Index new, changed and deleted article files (all with --full)."""
+    with _errors_as_click(), _progress_bar(enabled=not as_json) as progress:
+        report = run_reindex(corpus_dir, index_dir, full=full, progress=progress, wait=wait)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+
+
+@contextmanager
+def _progress_bar(enabled: bool):
+    """A tqdm bar (files/s, ETA) on a terminal; nothing otherwise."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="file", desc="indexing", leave=False)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def format_report(report: ReindexReport) -> str:
+    """The human summary of a reindex."""
+    lines = [
+        f"{'full rebuild' if report.full else 'update'}: "
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.deleted)} deleted, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed; {report.documents} articles in the index "
+        f"({report.seconds:.1f}s)"
+    ]
+    for label, names in (("added", report.added), ("updated", report.updated),
+                         ("deleted", report.deleted)):
+        lines.extend(f"  {label}: {name}" for name in names[:50])
+        if len(names) > 50:
+            lines.append(f"  ... and {len(names) - 50} more {label}")
+    lines.extend(f"  failed: {f.path}: {f.reason}" for f in report.failed)
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--per-page", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search(query: str, index_dir: Path, page: int, per_page: int, as_json: bool) -> None:
+    """Search the index (for checking from a shell)."""
+    with _errors_as_click():
+        result = run_search(open_index(index_dir), query, page=page, per_page=per_page)
+    if as_json:
+        click.echo(json.dumps(_page_dict(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} articles ({result.took_ms:.1f} ms)")
+    for notice in result.notices:
+        click.echo(f"note: {notice}")
+    for hit in result.hits:
+        click.echo(f"{hit.date or '----------'}  {hit.id}\n    {hit.title}")
+
+
+def _page_dict(result) -> dict:
+    return {
+        "query": result.query, "total": result.total, "page": result.page,
+        "per_page": result.per_page, "took_ms": result.took_ms, "notices": result.notices,
+        "hits": [
+            {"id": h.id, "title": h.title, "date": h.date, "column": h.column,
+             "source": h.source, "score": h.score, "title_html": str(h.title_html),
+             "snippet_html": str(h.snippet_html)}
+            for h in result.hits
+        ],
+    }

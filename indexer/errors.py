@@ -1,0 +1,35 @@
+"""Exceptions the library raises; the CLI and the web app turn them into
+messages at the edge (click.ClickException, HTTP 400/404/503)."""
+
+from __future__ import annotations
+
+
+class IndexerError(Exception):
+    """Base class of everything this package raises on purpose."""
+
+
+class ArticleError(IndexerError):
+    """A corpus file that cannot be read or parsed; reported by name, then skipped."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMissingError(IndexerError):
+    """No usable index in the folder."""
+
+    def __init__(self, index_dir: str):
+        super().__init__(
+            f"no index at {index_dir}; run 'python -m indexer reindex --index {index_dir}'"
+        )
+        self.index_dir = index_dir
+
+
+class IndexBusyError(IndexerError):
+    """Another reindex holds the writer lock."""
+
+
+class QueryError(IndexerError):
+    """A query we will not run (too long, too many parts); the message is for the user."""

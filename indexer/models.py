@@ -1,0 +1,112 @@
+"""Plain data passed between the layers: parsing -> indexing -> searching -> web.
+
+Nothing here imports jieba or Whoosh, so every layer (and the tests) can use
+these types without paying for the search stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as written, ready to index.
+
+    ``id`` is the path of the source file relative to the corpus folder (POSIX
+    separators); an article from a multi-article file (JSON Lines) gets
+    ``"<path>#<line number>"``. ``body`` keeps the paragraphs as written, one per
+    line, so the article page can show them and highlights land on the original.
+    """
+
+    id: str
+    title: str
+    body: str
+    date: str | None = None  # ISO "YYYY-MM-DD", None when the source has none
+    column: str = ""  # 栏目, e.g. 工作动态
+    source: str = ""  # 来源, e.g. 西双版纳先锋
+    url: str = ""  # original address when the source names one
+    file: str = ""  # corpus-relative path of the file it came from
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A corpus file that could not be read or parsed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ReindexReport:
+    """What one reindex did; printed by the CLI and shown on the admin page."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[FileFailure] = field(default_factory=list)
+    documents: int = 0  # live articles in the index afterwards
+    generation: int = 0
+    seconds: float = 0.0
+    full: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+            "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+            "documents": self.documents,
+            "generation": self.generation,
+            "seconds": round(self.seconds, 3),
+            "full": self.full,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. The ``*_html`` fields are escaped HTML whose only
+    markup is ``<mark>``; they are ``markupsafe.Markup`` so templates need no
+    ``|safe``."""
+
+    id: str
+    title: str
+    title_html: str
+    snippet_html: str
+    date: str | None
+    column: str
+    source: str
+    score: float
+
+
+@dataclass
+class SearchPage:
+    """One page of results for a query."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    terms: list[str] = field(default_factory=list)  # what was highlighted
+    notices: list[str] = field(default_factory=list)  # e.g. "引号未闭合，已按普通文本搜索"
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article with its title and paragraphs highlighted for a query."""
+
+    article: Article
+    title_html: str
+    paragraphs_html: list[str]

@@ -1,0 +1,73 @@
+"""Per-file work of a reindex, run in worker processes: read, parse,
+normalise and segment one corpus file. Returns plain data only, so it pickles
+cheaply back to the process that writes the index."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import presegment
+from indexer.chars import key_stream
+from indexer.errors import ArticleError
+from indexer.models import Article, FileFailure
+from indexer.normalize import key_text
+
+
+@dataclass
+class PreparedDoc:
+    article: Article
+    title_words: str  # pre-segmented, see analysis.PRESEGMENTED
+    body_words: str
+    stream: str  # key stream for the character index
+
+
+@dataclass
+class PreparedFile:
+    relpath: str
+    stat: list[int]
+    sha256: str = ""
+    docs: list[PreparedDoc] = field(default_factory=list)
+    failures: list[FileFailure] = field(default_factory=list)
+    error: str | None = None  # the whole file failed
+
+
+def stat_key(path: Path) -> list[int]:
+    """What tells a file changed without reading it."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def prepare_article(article: Article) -> PreparedDoc:
+    return PreparedDoc(
+        article=article,
+        title_words=presegment(article.title),
+        body_words=presegment(article.body),
+        stream=key_stream(key_text(article.title), key_text(article.body)),
+    )
+
+
+def prepare_file(args: tuple[Path, Path]) -> PreparedFile:
+    """Read and prepare one file; never raises for a bad file."""
+    from indexer.articles import article_id, load_file
+
+    path, corpus_dir = args
+    rel = article_id(path, corpus_dir)
+    try:
+        stat = stat_key(path)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as e:
+        return PreparedFile(rel, [0, 0], error=f"cannot read: {e.strerror or e}")
+    pf = PreparedFile(rel, stat, sha)
+    try:
+        articles, pf.failures = load_file(path, corpus_dir)
+    except ArticleError as e:
+        pf.error = e.reason
+        return pf
+    except Exception as e:  # a parser bug must not stop the batch; report it by name
+        pf.error = f"unexpected error: {type(e).__name__}: {e}"
+        return pf
+    pf.docs = [prepare_article(a) for a in articles]
+    return pf

@@ -1,0 +1,38 @@
+"""The Whoosh schema and the decisions behind each field.
+
+The word fields (title, body) carry jieba words *without positions*: they only
+rank (BM25F, title weighted above body). Exact phrases are answered by the
+character index beside Whoosh (chars.py), so positions would cost index size
+and writing time for nothing. ``cid`` ties a Whoosh document to its entry in
+that character index.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+from indexer.analysis import chinese_analyzer
+
+# Bump when the schema, the analyzer or the key normalisation changes: an index
+# with another version is rebuilt in full by the next reindex.
+SCHEMA_VERSION = 1
+
+TITLE_BOOST = 3.0
+
+
+def make_schema() -> fields.Schema:
+    """Fields: id (corpus-relative path, unique), file (source file, to delete
+    every article of a changed file), cid (character-index id), the ranked word
+    fields, and stored display values."""
+    analyzer = chinese_analyzer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        file=fields.ID(stored=True),
+        cid=fields.NUMERIC(numtype=int, bits=64, stored=True, sortable=True),
+        title=fields.TEXT(analyzer=analyzer, phrase=False, stored=True, field_boost=TITLE_BOOST),
+        body=fields.TEXT(analyzer=analyzer, phrase=False, stored=True),
+        date=fields.ID(stored=True, sortable=True),
+        column=fields.ID(stored=True),
+        source=fields.STORED(),
+        url=fields.STORED(),
+    )

@@ -1,0 +1,280 @@
+"""The web front end: HTTP in, calls of :mod:`indexer` out, templates or JSON back.
+
+Run it with ``python search_app.py`` or ``flask --app search_app run``. There is
+no search logic here; see ``indexer`` for that.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.serving import WSGIRequestHandler
+
+import indexer
+from indexer.errors import IndexBusyError, IndexMissingError, QueryError
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+BAD_PAGE = "页码无效：页码应为正整数。"
+ERROR_TITLES = {
+    400: "请求有误",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    500: "服务器内部错误",
+    503: "搜索服务暂不可用",
+}
+
+
+class BadParameter(ValueError):
+    """A query-string parameter we cannot use; the message is for the user."""
+
+
+class HtmlSafeJSONProvider(DefaultJSONProvider):
+    """JSON whose text never contains a raw ``<``, ``>`` or ``&``, so an echoed
+    query cannot turn into markup even if a client renders the body as HTML."""
+
+    ensure_ascii = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        text = super().dumps(obj, **kwargs)
+        # These characters only occur inside JSON strings, where \uXXXX is equivalent.
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without the Werkzeug and Python versions in ``Server``."""
+
+    def version_string(self) -> str:
+        return "xsbn-search"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.json = HtmlSafeJSONProvider(app)
+    app.config.from_mapping(
+        INDEX_DIR=os.path.join(app.instance_path, "index"),
+        CORPUS_DIR=str(Path(__file__).resolve().parent / "corpus"),
+        PAGE_SIZE=10,
+        MAX_PER_PAGE=100,
+        BUILD_IF_MISSING=True,
+    )
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    warm_up = getattr(indexer, "warm_up", None)
+    if callable(warm_up):
+        warm_up()
+    app.extensions["search_index_lock"] = threading.Lock()
+    app.extensions["search_index"] = None
+    if app.config["BUILD_IF_MISSING"]:
+        build_missing_index(app)
+    try:
+        app.extensions["search_index"] = indexer.open_index(app.config["INDEX_DIR"])
+    except IndexMissingError as e:
+        app.logger.warning("%s", e)  # requests get a 503 until the index is built
+
+    register_views(app)
+    register_error_handlers(app)
+    app.after_request(add_security_headers)
+    return app
+
+
+def build_missing_index(app: Flask) -> None:
+    index_dir, corpus_dir = app.config["INDEX_DIR"], app.config["CORPUS_DIR"]
+    if indexer.index_exists(index_dir):
+        return
+    if not Path(corpus_dir).is_dir():
+        app.logger.warning("no index at %s and no corpus folder at %s", index_dir, corpus_dir)
+        return
+    app.logger.info("no index at %s; building one from %s", index_dir, corpus_dir)
+    try:
+        report = indexer.reindex(corpus_dir, index_dir)
+    except IndexBusyError as e:
+        app.logger.warning("index is being built by another process: %s", e)
+        return
+    app.logger.info(
+        "built index: %d documents, %d added, %d failed, %.1f s",
+        report.documents,
+        len(report.added),
+        len(report.failed),
+        report.seconds,
+    )
+    for failure in report.failed:
+        app.logger.warning("skipped %s: %s", failure.path, failure.reason)
+
+
+def get_index() -> Any:
+    """The app's one SearchIndex, opened on first use if it was missing at start-up
+    and refreshed so a finished reindex is picked up."""
+    ext = current_app.extensions
+    if ext["search_index"] is None:
+        with ext["search_index_lock"]:
+            if ext["search_index"] is None:
+                ext["search_index"] = indexer.open_index(current_app.config["INDEX_DIR"])
+    ix = ext["search_index"]
+    ix.refresh()
+    return ix
+
+
+def int_arg(name: str, default: int, maximum: int = 999_999_999) -> int:
+    """A positive integer query parameter, or BadParameter with a clear message."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    digits = raw.lstrip("0")
+    if not (raw.isascii() and raw.isdigit() and digits):
+        raise BadParameter(f"{name} must be a positive integer, not {raw[:20]!r}")
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        raise BadParameter(f"{name} must be between 1 and {maximum}, not {raw[:20]}")
+    return int(digits)
+
+
+def page_links(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to show around ``page``: first, last and neighbours; None is a gap."""
+    shown = {1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)}
+    links: list[int | None] = []
+    for n in sorted(shown):
+        if links and n - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
+def hit_json(hit: Any, q: str) -> dict:
+    return {
+        "id": hit.id,
+        "path": hit.id,
+        "title": hit.title,
+        "title_html": str(hit.title_html),
+        "date": hit.date,
+        "column": hit.column,
+        "source": hit.source,
+        "url": url_for("article", article_id=hit.id, q=q or None),
+        "snippet_html": str(hit.snippet_html),
+        "score": hit.score,
+    }
+
+
+def register_views(app: Flask) -> None:
+    @app.get("/")
+    def home():
+        return render_template("search.html", q="", documents=get_index().doc_count)
+
+    @app.get("/search")
+    def search():
+        q = request.args.get("q", "")
+        if not q.strip():
+            return render_template("search.html", q=q, documents=get_index().doc_count)
+        try:
+            page = int_arg("page", 1)
+        except BadParameter:
+            return render_template("search.html", q=q, error=BAD_PAGE, retry=True), 400
+        try:
+            result = indexer.search(get_index(), q, page, current_app.config["PAGE_SIZE"])
+        except QueryError as e:
+            return render_template("search.html", q=q, error=str(e)), 400
+        links = page_links(result.page, result.pages)
+        return render_template("search.html", q=q, result=result, page_links=links)
+
+    @app.get("/article/<path:article_id>")
+    def article(article_id: str):
+        q = request.args.get("q", "")
+        if article_id.startswith("/") or ".." in article_id.split("/"):
+            raise NotFound("没有找到这篇文章。")
+        view = indexer.article_view(get_index(), article_id, q)
+        if view is None:
+            raise NotFound("没有找到这篇文章，它可能已被删除或移动。")
+        return render_template("article.html", view=view, q=q)
+
+    @app.get("/api/search")
+    def api_search():
+        q = request.args.get("q", "")
+        try:
+            page = int_arg("page", 1)
+            config = current_app.config
+            per_page = int_arg("per_page", config["PAGE_SIZE"], config["MAX_PER_PAGE"])
+            result = indexer.search(get_index(), q, page, per_page)
+        except (BadParameter, QueryError) as e:
+            return {"error": str(e)}, 400
+        return jsonify(
+            query=q,
+            total=result.total,
+            page=page,
+            per_page=per_page,
+            took_ms=round(result.took_ms, 2),
+            hits=[hit_json(hit, q) for hit in result.hits],
+        )
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "documents": get_index().doc_count}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def render_error(status: int, message: str, headers: list | None = None):
+    if wants_json():
+        return {"error": message}, status, headers or []
+    title = ERROR_TITLES.get(status, "出错了")
+    body = render_template("error.html", status=status, title=title, message=message)
+    return body, status, headers or []
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        if isinstance(e, InternalServerError):
+            app.logger.error("unhandled error on %s", request.path, exc_info=e.original_exception)
+            return render_error(500, "服务器出了点问题，请稍后再试。")
+        # Our own abort()/raise messages are shown; Werkzeug's English defaults are not.
+        own = e.description != type(e).description
+        status = e.code or 500
+        message = e.description if own else ERROR_TITLES.get(status, e.name)
+        headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]  # Allow
+        return render_error(status, message, headers)
+
+    @app.errorhandler(IndexMissingError)
+    def index_missing(e: IndexMissingError):
+        app.logger.error("%s", e)
+        return render_error(503, f"搜索索引尚未建立。请先建立索引：{e}")
+
+
+def add_security_headers(response):
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", envvar="HOST", show_default=True, help="Address.")
+@click.option("--port", default=5000, type=int, envvar="PORT", show_default=True, help="Port.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help="Index folder.")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), help="Corpus folder.")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def main(host: str, port: int, index_dir: str | None, corpus_dir: str | None, debug: bool):
+    """Serve the 西双版纳先锋 site search."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir}
+    app = create_app({k: v for k, v in overrides.items() if v is not None})
+    app.run(host=host, port=port, debug=debug, request_handler=QuietRequestHandler)
+
+
+if __name__ == "__main__":
+    main()

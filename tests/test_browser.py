@@ -1,0 +1,164 @@
+"""The search as a user meets it: Debian's Chromium, driven by Playwright, on the
+real app served over HTTP from a background thread.
+
+Screenshots of the pages go to test-artifacts/screenshots/ for a look by eye.
+"""
+
+import re
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from search_app import QuietRequestHandler, create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PHRASE = "边疆党建长廊"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def live_server(index_dir):
+    """Base URL of the real app served on an ephemeral port of 127.0.0.1."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with 'apt-get install -y chromium'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that records console errors (CSP violations land there)
+    and every URL it requests."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.console_errors = []
+    page.requested = []
+    page.on("console", lambda m: report_console_error(page, m))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("request", lambda r: page.requested.append(r.url))
+    yield page
+    context.close()
+
+
+def report_console_error(page: Page, message) -> None:
+    """Keep console errors, except Chromium's note that a page we opened on
+    purpose answered 400 or 404; a failed stylesheet or image still counts."""
+    url = message.location.get("url", "")
+    if message.type != "error":
+        return
+    if message.text.startswith("Failed to load resource") and "/static/" not in url:
+        return
+    page.console_errors.append(f"{message.text} ({url})")
+
+
+def screenshot(page: Page, name: str, full_page: bool = True) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
+def assert_all_local(page: Page, live_server: str) -> None:
+    assert page.console_errors == []
+    outside = [url for url in page.requested if not url.startswith(live_server + "/")]
+    assert outside == []
+
+
+def test_search_then_open_the_article(page, live_server):
+    page.goto(live_server + "/")
+    screenshot(page, "home-desktop")
+    box = page.get_by_role("searchbox", name="搜索关键词")
+    expect(box).to_be_focused()
+    box.fill(PHRASE)
+    box.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/search\?q="))
+    expect(page).to_have_title(f"{PHRASE} - 西双版纳先锋 · 站内搜索")
+    expect(page.locator(".summary")).to_contain_text("共找到")
+    expect(page.locator(".hit-title mark").first).to_have_text(PHRASE)
+    expect(page.locator(".hit-snippet mark").first).to_have_text(PHRASE)
+    expect(box).to_have_value(PHRASE)
+    screenshot(page, "results-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "results-phone")
+    page.set_viewport_size(DESKTOP)
+
+    first = page.locator(".hit-title a").first
+    title = first.inner_text()
+    first.click()
+    expect(page).to_have_url(re.compile(r"/article/.+\?q="))
+    expect(page.locator(".article-title")).to_have_text(title)
+    expect(page.locator(".article mark").first).to_have_text(PHRASE)
+    expect(page.get_by_role("link", name="返回搜索结果")).to_be_visible()
+    screenshot(page, "article-desktop", full_page=False)
+    page.set_viewport_size(PHONE)
+    screenshot(page, "article-phone", full_page=False)
+    assert_all_local(page, live_server)
+
+
+def test_highlight_is_visible(page, live_server):
+    page.goto(f"{live_server}/search?q={PHRASE}")
+    mark = page.locator(".hit-title mark").first
+    expect(mark).to_have_text(PHRASE)
+    background = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_phone_layout_does_not_scroll_sideways(page, live_server):
+    page.set_viewport_size(PHONE)
+    for path in ["/", f"/search?q={PHRASE}", "/search?q=x&page=0", "/article/nope"]:
+        page.goto(live_server + path)
+        expect(page.get_by_role("searchbox", name="搜索关键词")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], path
+    page.goto(live_server + "/")
+    screenshot(page, "home-phone")
+    assert_all_local(page, live_server)
+
+
+def test_bad_page_and_missing_article_render_in_the_browser(page, live_server):
+    response = page.goto(f"{live_server}/search?q={PHRASE}&page=0")
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_have_text("页码无效：页码应为正整数。")
+    response = page.goto(f"{live_server}/article/no-such.txt")
+    assert response.status == 404
+    expect(page.locator(".error-title")).to_have_text("页面不存在")
+    assert_all_local(page, live_server)
+
+
+def test_server_header_has_no_versions(live_server):
+    with urllib.request.urlopen(live_server + "/healthz") as response:
+        server = response.headers.get("Server", "")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Werkzeug" not in server and "Python" not in server

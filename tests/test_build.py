@@ -1,0 +1,138 @@
+"""Reindexing a real corpus copy into a real index in a temp dir."""
+
+import shutil
+
+import pytest
+
+from indexer import IndexBusyError, open_index, reindex, search
+from indexer.store import current_generation, writer_lock
+
+SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
+MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"
+ARTICLES = 6
+
+
+def ids(ix, q):
+    return sorted(h.id for h in search(ix, q, per_page=100).hits)
+
+
+@pytest.fixture
+def opened():
+    """open_index for a test, closed at its end."""
+    indexes = []
+
+    def _open(index_dir):
+        indexes.append(open_index(index_dir))
+        return indexes[-1]
+
+    yield _open
+    for ix in indexes:
+        ix.close()
+
+
+@pytest.fixture
+def built(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    report = reindex(corpus_dir, index_dir)
+    return corpus_dir, index_dir, report
+
+
+def test_full_build_reports_each_file(built):
+    _, _, report = built
+    assert report.full
+    assert len(report.added) == ARTICLES
+    assert [(f.path, f.reason) for f in report.failed] == [
+        ("broken-binary.txt", "binary file (not text)")
+    ]
+    assert report.documents == ARTICLES
+
+
+def test_second_run_changes_nothing(built):
+    corpus_dir, index_dir, first = built
+    report = reindex(corpus_dir, index_dir)
+    assert (report.added, report.updated, report.deleted) == ([], [], [])
+    assert report.unchanged == ARTICLES
+    assert report.generation == first.generation
+    assert [f.path for f in report.failed] == ["broken-binary.txt"]
+
+
+def test_changed_article_is_replaced_not_duplicated(built, opened):
+    corpus_dir, index_dir, _ = built
+    path = corpus_dir / MENGLA
+    path.write_text(path.read_text(encoding="utf-8").replace("深度融合", "样板区"), encoding="utf-8")
+    report = reindex(corpus_dir, index_dir)
+    assert report.updated == [MENGLA]
+    ix = opened(index_dir)
+    assert ids(ix, "样板区") == [MENGLA]
+    assert ids(ix, '"深度融合"') == []
+    assert ids(ix, "勐腊县打造边疆党建长廊") == [MENGLA]
+    assert ix.doc_count == ARTICLES
+
+
+def test_deleted_file_disappears(built, opened):
+    corpus_dir, index_dir, _ = built
+    (corpus_dir / MENGLA).unlink()
+    report = reindex(corpus_dir, index_dir)
+    assert report.deleted == [MENGLA]
+    ix = opened(index_dir)
+    assert MENGLA not in ids(ix, "边疆党建长廊")
+    assert ix.doc_count == ARTICLES - 1
+
+
+def test_new_file_is_added(built, opened):
+    corpus_dir, index_dir, _ = built
+    (corpus_dir / "sub").mkdir()
+    text = (corpus_dir / MENGLA).read_text(encoding="utf-8").replace("深度融合", "新村寨")
+    (corpus_dir / "sub" / "new.txt").write_text(text, encoding="utf-8")
+    report = reindex(corpus_dir, index_dir)
+    assert report.added == ["sub/new.txt"]
+    assert ids(opened(index_dir), '"新村寨"') == ["sub/new.txt"]
+
+
+def test_file_that_breaks_keeps_its_indexed_version(built, opened):
+    corpus_dir, index_dir, _ = built
+    (corpus_dir / MENGLA).write_bytes(b"\x00\x01\x02binary now")
+    report = reindex(corpus_dir, index_dir)
+    assert [f.path for f in report.failed] == [MENGLA, "broken-binary.txt"]
+    assert ids(opened(index_dir), "深度融合") == [MENGLA]
+
+
+def test_open_reader_sees_new_generation_after_refresh(built, opened):
+    corpus_dir, index_dir, _ = built
+    ix = opened(index_dir)
+    assert ids(ix, '"深度融合"') == [MENGLA]
+    (corpus_dir / MENGLA).unlink()
+    reindex(corpus_dir, index_dir)
+    assert ids(ix, '"深度融合"') == [MENGLA]  # still the generation it opened
+    assert ix.refresh() is True
+    assert ids(ix, '"深度融合"') == []
+    assert ix.refresh() is False
+
+
+def test_full_rebuild_keeps_results(built, opened):
+    corpus_dir, index_dir, _ = built
+    before = ids(opened(index_dir), "党建")
+    report = reindex(corpus_dir, index_dir, full=True)
+    assert report.full and len(report.added) == ARTICLES
+    assert ids(opened(index_dir), "党建") == before
+
+
+def test_second_writer_is_refused_with_a_clear_message(built):
+    corpus_dir, index_dir, _ = built
+    with writer_lock(index_dir):
+        with pytest.raises(IndexBusyError, match="another reindex is running"):
+            reindex(corpus_dir, index_dir)
+
+
+def test_leftover_of_a_dead_writer_is_cleared(built):
+    corpus_dir, index_dir, _ = built
+    (index_dir / "g000099.tmp-12345").mkdir()
+    (corpus_dir / MENGLA).unlink()
+    reindex(corpus_dir, index_dir)
+    assert not (index_dir / "g000099.tmp-12345").exists()
+    assert current_generation(index_dir) == "g000002"
+
+
+def test_missing_corpus_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="corpus folder not found"):
+        reindex(tmp_path / "nope", tmp_path / "index")

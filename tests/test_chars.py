@@ -1,0 +1,70 @@
+"""The character index on its own: exact substring search over key streams."""
+
+import numpy as np
+import pytest
+
+from indexer.chars import CharIndex, key_stream, write_segment
+
+DOCS = {
+    0: ("西双版纳州边疆党建长廊", "持续强化边疆党建长廊建设"),
+    1: ("勐海县筑牢党建根基", "抓党建促强边固防"),
+    2: ("班章村5g网络", "gdp 2021年增长"),
+    3: ("无关标题", "边疆地区党建工作文化长廊"),
+}
+
+
+@pytest.fixture
+def index(tmp_path):
+    docs = [(cid, key_stream(t, b)) for cid, (t, b) in DOCS.items()]
+    write_segment(tmp_path, "s1", docs[:2])
+    write_segment(tmp_path, "s2", docs[2:])
+    ix = CharIndex.open(tmp_path, ["s1", "s2"], np.array([], dtype=np.int64), 4)
+    yield ix
+    ix.close()
+
+
+@pytest.mark.parametrize(
+    "needle,expected",
+    [
+        ("边疆党建长廊", [0]),
+        ("疆党建长", [0]),  # inside one jieba word
+        ("党建", [0, 1, 3]),
+        ("建长廊", [0]),
+        ("长廊", [0, 3]),
+        ("廊", [0, 3]),  # one character, last of a title
+        ("县", [1]),
+        ("gdp 2021", [2]),
+        ("p 20", [2]),
+        ("5g", [2]),
+        ("纳州边", [0]),
+        ("廊持", []),  # never across the title/body boundary
+        ("不存在", []),
+    ],
+)
+def test_find_is_exact(index, needle, expected):
+    assert index.find(needle).tolist() == expected
+
+
+def test_title_only(index):
+    assert index.find("党建", title_only=True).tolist() == [0, 1]
+    assert index.find("边疆党建长廊", title_only=True).tolist() == [0]
+    assert index.find("文化长廊", title_only=True).tolist() == []
+
+
+def test_dead_articles_are_not_found(tmp_path):
+    docs = [(cid, key_stream(t, b)) for cid, (t, b) in DOCS.items()]
+    write_segment(tmp_path, "s1", docs)
+    ix = CharIndex.open(tmp_path, ["s1"], np.array([0], dtype=np.int64), 4)
+    assert ix.find("党建").tolist() == [1, 3]
+    assert ix.live_cids().tolist() == [1, 2, 3]
+    ix.close()
+
+
+def test_scan_path_agrees_with_candidate_check(tmp_path):
+    """Common phrases are verified by scanning the key file; rare ones one by one."""
+    docs = [(i, key_stream(f"标题{i}", "边疆党建长廊" if i % 2 else "边疆党建")) for i in range(40)]
+    write_segment(tmp_path, "s1", docs)
+    ix = CharIndex.open(tmp_path, ["s1"], np.array([], dtype=np.int64), 40)
+    assert ix.find("党建长廊").tolist() == list(range(1, 40, 2))
+    assert ix.find("标题3").tolist() == [3, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]
+    ix.close()
