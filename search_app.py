@@ -77,9 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    warm_up = getattr(indexer, "warm_up", None)
-    if callable(warm_up):
-        warm_up()
+    indexer.warm_up(cache_dir=app.instance_path)  # jieba's dictionary, loaded once
     app.extensions["search_index_lock"] = threading.Lock()
     app.extensions["search_index"] = None
     if app.config["BUILD_IF_MISSING"]:
@@ -119,7 +117,7 @@ def build_missing_index(app: Flask) -> None:
         app.logger.warning("skipped %s: %s", failure.path, failure.reason)
 
 
-def get_index() -> Any:
+def get_index() -> indexer.SearchIndex:
     """The app's one SearchIndex, opened on first use if it was missing at start-up
     and refreshed so a finished reindex is picked up."""
     ext = current_app.extensions
@@ -156,7 +154,7 @@ def page_links(page: int, pages: int, radius: int = 2) -> list[int | None]:
     return links
 
 
-def hit_json(hit: Any, q: str) -> dict:
+def hit_json(hit: indexer.Hit, q: str) -> dict:
     return {
         "id": hit.id,
         "path": hit.id,
@@ -241,8 +239,7 @@ def render_error(status: int, message: str, headers: list | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        if isinstance(e, InternalServerError):
-            app.logger.error("unhandled error on %s", request.path, exc_info=e.original_exception)
+        if isinstance(e, InternalServerError):  # Flask has logged the traceback
             return render_error(500, "服务器出了点问题，请稍后再试。")
         # Our own abort()/raise messages are shown; Werkzeug's English defaults are not.
         own = e.description != type(e).description

@@ -26,22 +26,10 @@ from random import Random
 from articles import iter_articles, normalise
 from generate import SITE_TERMS, load_vocabulary
 
-COMMON_QUERIES = [
-    "党建",
-    "乡村振兴",
-    "党支部",
-    "基层治理",
-    "强边固防",
-    "党员干部",
-    "驻村第一书记",
-    "疫情防控",
-    "村两委",
-    "勐海县",
-    "组织建设",
-    "边疆党建长廊",
-    "发展",
-    "工作",
-]
+COMMON_QUERIES = """
+    党建 乡村振兴 党支部 基层治理 强边固防 党员干部 驻村第一书记
+    疫情防控 村两委 勐海县 组织建设 边疆党建长廊 发展 工作
+""".split()
 SHARE = {"common": 0.2, "two_words": 0.2, "rare": 0.2}  # the rest are phrases
 PHRASE_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
 RARE_MAX_DOCS = 5

@@ -100,6 +100,16 @@ def table(engines: dict) -> list[str]:
     return lines
 
 
+def kind_lines(engines: dict) -> list[str]:
+    lines = [f"{'p50/p95 ms':<11}" + "".join(f"{kind:>16}" for kind in KINDS)]
+    for name, e in engines.items():
+        if e["status"] == "ok":
+            by_kind = e["query"]["by_kind"]
+            cells = [f"{fmt(by_kind[k]['p50_ms'])}/{fmt(by_kind[k]['p95_ms'])}" for k in KINDS]
+            lines.append(f"{name:<11}" + "".join(f"{c:>16}" for c in cells))
+    return lines
+
+
 def recall_lines(engines: dict, limit: int = 5) -> list[str]:
     lines = []
     for name, e in engines.items():
@@ -108,33 +118,45 @@ def recall_lines(engines: dict, limit: int = 5) -> list[str]:
         rec = e["query"]["recall"]
         parts = [f"{k} {v['exact']}/{v['under']}/{v['over']}" for k, v in rec.items()]
         lines.append(f"{name:<7}exact/under/over: " + ", ".join(parts))
-        phrase_misses = [m for m in e["query"]["misses"] if m["kind"] == "phrase"]
-        crossing = sum(1 for m in phrase_misses if m["crosses"])
-        if phrase_misses:
-            lines.append(
-                f"{'':<7}MISSES {len(phrase_misses)} phrase queries "
-                f"({crossing} cross a jieba word boundary), e.g.:"
-            )
-        for m in e["query"]["misses"][:limit]:
-            lines.append(f"{'':<9}{m['text']!r} ({m['kind']}): {m['got']} of {m['truth']}")
+        misses = sorted(e["query"]["misses"], key=lambda m: m["kind"] != "phrase")
+        if not misses:
+            continue
+        phrases = [m for m in misses if m["kind"] == "phrase"]
+        crossing = sum(1 for m in phrases if m["crosses"])
+        lines.append(
+            f"{'':<7}MISSES in {len(misses)} queries: {len(phrases)} phrases "
+            f"({crossing} cut across a jieba word), {len(misses) - len(phrases)} others; e.g."
+        )
+        shown = list({m["text"]: m for m in misses}.values())[:limit]
+        lines += [f"{'':<9}{m['text']!r} ({m['kind']}): {m['got']} of {m['truth']}" for m in shown]
     return lines
 
 
 def render(results: dict) -> str:
     """The printed report: table, target ratios, recall, freshness."""
-    corpus = results["corpus"]
+    corpus, config = results["corpus"], results["config"]
     lines = [
         f"corpus: {corpus['articles']} articles, {corpus['bytes'] / 2**20:.1f} MiB "
-        f"(seed {results['config']['seed']}); {len(results['queries'])} queries, "
+        f"(seed {config['seed']}); {len(results['queries'])} queries, "
         "latency in ms with snippets of the top 10",
+        "load average at start/end: {:.1f}/{:.1f} on {} CPUs".format(
+            config["loadavg_at_start"][0], config["loadavg_at_end"][0], config["cpus"]
+        ),
         "",
         *table(results["engines"]),
+        "",
+        *kind_lines(results["engines"]),
         "",
         "target ratios:",
     ]
     for key, value in results["ratios"].items():
         lines.append(f"  {key:<28}{fmt(value, '.3f')}")
-    lines += ["", "recall vs brute force (counts of queries):", *recall_lines(results["engines"])]
+    lines += [
+        "",
+        "hit counts vs brute force, in queries (under = misses articles that contain the",
+        "text; over = also returns articles without the exact text, e.g. AND of words):",
+        *recall_lines(results["engines"]),
+    ]
     fresh = results.get("freshness")
     if fresh:
         lines += ["", "freshness (ours): " + freshness_line(fresh)]

@@ -55,15 +55,15 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def generator_version() -> str:
-    """Hash of generate.py: a cached corpus is reused only if it came from this generator."""
-    return hashlib.sha256((BENCH_DIR / "generate.py").read_bytes()).hexdigest()[:12]
+def source_version(name: str) -> str:
+    """Hash of a bench module: cached data is reused only if that code made it."""
+    return hashlib.sha256((BENCH_DIR / name).read_bytes()).hexdigest()[:12]
 
 
 def ensure_corpus(data_dir: Path, count: int, seed: int) -> tuple[Path, dict]:
     home = data_dir / f"{count}-{seed}"
     marker = home / "corpus.json"
-    want = {"count": count, "seed": seed, "generator": generator_version()}
+    want = {"count": count, "seed": seed, "generator": source_version("generate.py")}
     if marker.exists():
         info = json.loads(marker.read_text())
         if {k: info.get(k) for k in want} == want:
@@ -78,7 +78,7 @@ def ensure_corpus(data_dir: Path, count: int, seed: int) -> tuple[Path, dict]:
 
 
 def ensure_queries(home: Path, count: int, seed: int) -> list[dict]:
-    cache = home / f"queries-{count}.json"
+    cache = home / f"queries-{count}-{source_version('queries.py')}.json"
     if not cache.exists():
         log(f"sampling {count} queries and counting their true hits ...")
         queries = [q.as_dict() for q in build_queries(home / "corpus", count, seed)]
@@ -122,7 +122,7 @@ def cold_start(engine: str, work: Path, runs: int) -> dict:
 
 
 def bench_engine(name: str, home: Path, corpus: dict, queries: list[dict], args) -> dict:
-    scratch = args.out_dir / "phases"
+    scratch = args.phases_dir
     scratch.mkdir(parents=True, exist_ok=True)
     work = home / "work" / name
     check = run_phase("check", name, scratch / f"{name}-check.json", 600, work=work)
@@ -178,6 +178,7 @@ def environment() -> dict:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "packages": packages,
+        "loadavg_at_start": os.getloadavg(),
     }
 
 
@@ -199,7 +200,7 @@ def parse_args(argv: list[str] | None):
     args.cold_runs = 1 if args.quick else 3
     args.fresh_timeout = 60.0 if args.quick else 600.0
     args.data = args.data.resolve()
-    args.out_dir = args.json_out.resolve().parent
+    args.phases_dir = args.json_out.resolve().with_name(args.json_out.stem + "-phases")
     return args
 
 
@@ -231,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if results["engines"].get("ours", {}).get("status") == "ok":
         results["freshness"] = bench_freshness(home, corpus, args)
     results["ratios"] = report.target_ratios(results["engines"])
+    results["config"]["loadavg_at_end"] = os.getloadavg()  # other work skews the figures
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report.render(results))

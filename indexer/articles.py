@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
 # A decoded file with more than this share of control characters (other than
-# tab, newline, carriage return, form feed) is binary that happened to decode.
+# tab, newline, form feed) is binary that happened to decode.
 MAX_CONTROL_RATIO = 0.1
 CONTROL_SAMPLE = 8192  # characters; enough to tell text from binary
 # Byte-order marks declare their encoding outright, so they win over any
@@ -52,7 +52,7 @@ _BOMS = (
 # "时间：10月1日上午" is body text, not the meta line.
 HEADER_WINDOW = 4
 # Column names (工作动态, 组工要闻, 县市动态) are a few Chinese characters with no
-# punctuation; titles are longer. Used only when the meta line is missing.
+# punctuation; titles are longer. Consulted only where the layout is ambiguous.
 _COLUMN_RE = re.compile(r"[\u4e00-\u9fff]{2,8}")
 _DATE_WIDGET = "今天是"
 _META_LABEL_RE = re.compile(
@@ -213,7 +213,8 @@ def parse_meta_line(line: str) -> dict[str, str] | None:
     accepted. Known keys: ``source``, ``date`` (as written), ``author``,
     ``editor``; counters such as 访问次数 are dropped.
     """
-    labels = list(_META_LABEL_RE.finditer(line.strip()))
+    line = line.strip()
+    labels = list(_META_LABEL_RE.finditer(line))
     if not labels or labels[0].start() != 0:
         return None
     fields: dict[str, str] = {}
@@ -221,7 +222,7 @@ def parse_meta_line(line: str) -> dict[str, str] | None:
         end = following.start() if following else None
         key = _META_FIELDS.get(label[1])
         if key:
-            fields.setdefault(key, line.strip()[label.end() : end].strip())
+            fields.setdefault(key, line[label.end() : end].strip())
     return fields
 
 
@@ -274,9 +275,10 @@ def parse_text(text: str, article_id: str) -> Article:
 def _split_header(lines: list[str]) -> tuple[str, str, dict[str, str], list[str]]:
     """Split the lines after the date widget into column, title, meta fields, body.
 
-    With a meta line the layout is certain: the title is just above it and a
-    column, if any, above that. Without one, the first line is the column only
-    when it looks like one, so a short title is never taken for a column.
+    With a meta line the layout is known: the title is just above it and the
+    column above that. A lone line above the meta line is the title, unless it
+    looks like a column name (then the title is missing). Without a meta line,
+    the first line is the column only if it looks like one.
     """
     for k, line in enumerate(lines[:HEADER_WINDOW]):
         fields = parse_meta_line(line)

@@ -1,20 +1,25 @@
 """Building and updating the index: ``reindex(corpus_dir, index_dir)``.
 
 A reindex compares the corpus with the live generation (size and mtime, then
-sha256 of what changed), parses and segments only new and changed files, and
-publishes a new generation (see store.py) in which unchanged data is shared
-by hard links. ``full=True`` (or a schema change) builds from nothing.
-Segmentation runs in worker processes; the Whoosh writer, which is single
-threaded, only receives pre-segmented text.
+sha256 of what looks changed) and only parses new and changed files. It
+writes a new generation (see store.py) in which everything unchanged is
+shared with the previous one by hard links, and publishes it atomically.
+``full=True`` (or a schema change) builds from nothing.
+
+Big batches are written by Whoosh's multi-process writer: its worker
+processes run jieba and write postings while this process parses files and
+fills the character index, so both cores stay busy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +29,7 @@ from indexer import chars
 from indexer.analysis import setup_jieba
 from indexer.models import FileFailure, ReindexReport
 from indexer.prepare import PreparedFile, prepare_file, stat_key
-from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
 from indexer.store import (
     FILES,
     MANIFEST,
@@ -43,11 +48,11 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
-# Files per character segment in a full build, and when to merge segments.
-SEGMENT_DOCS = 25_000
-MAX_SEGMENTS = 8
+SEGMENT_DOCS = 25_000  # articles per character-index segment
+MAX_SEGMENTS = 8  # more than this, or too many deleted articles: merge them
 MAX_DEAD_SHARE = 0.25
-POOL_THRESHOLD = 16  # fewer changed files than this are prepared in-process
+PARALLEL_THRESHOLD = 500  # changed files from which Whoosh writes in several processes
+PER_GENERATION = {MANIFEST, FILES, "docmap.npy", "dead.npy", "field_lengths.npy", "dates.npy"}
 
 
 def reindex(
@@ -61,7 +66,7 @@ def reindex(
     """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
 
     Raises IndexBusyError when another reindex runs (unless ``wait``). Bad
-    files are reported in the result, never fatal.
+    files are reported in the result, never fatal; corpus files are only read.
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
@@ -72,6 +77,7 @@ def reindex(
             log.warning("removed %s left by an interrupted reindex", name)
         report = _reindex_locked(corpus_dir, index_dir, full, progress, procs)
     report.seconds = time.monotonic() - started
+    report.failed.sort(key=lambda f: f.path)
     return report
 
 
@@ -83,10 +89,10 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION:
         full = True
     old_files: dict = {} if full else read_json(prev / FILES)
-    plan = _plan(corpus_dir, old_files)
-    prepared = _prepare_all(corpus_dir, plan.todo, progress, procs)
-    report = ReindexReport(full=full, unchanged=len(plan.unchanged))
-    if not full and not plan.deleted and not _changes(prepared, old_files, report):
+    report = ReindexReport(full=full)
+    with _timed("compared the corpus with the index"):
+        plan = _plan(corpus_dir, old_files, report)
+    if not full and not plan.changed and not plan.deleted:
         report.documents = manifest["documents"]
         report.generation = generation_number(prev_name)
         return report
@@ -95,8 +101,19 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     tmp.mkdir()
     if not full:
         _link_generation(prev, tmp)
-    builder = _Builder(tmp, manifest if not full else None, old_files)
-    builder.apply(prepared, plan.deleted, report)
+    builder = _Builder(
+        tmp,
+        None if full else manifest,
+        old_files,
+        plan.touched,
+        _writer_procs(procs, len(plan.changed)),
+    )
+    builder.delete(plan.deleted, report)
+    with _timed("parsed %d files", len(plan.changed)):
+        for i, path in enumerate(plan.changed, 1):
+            builder.add(prepare_file((path, corpus_dir)), report)
+            if progress:
+                progress(i, len(plan.changed))
     builder.finish(report)
     publish(index_dir, tmp, generation_name(number))
     prune(index_dir)
@@ -104,33 +121,17 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     return report
 
 
-def _changes(prepared: list[PreparedFile], old_files: dict, report: ReindexReport) -> bool:
-    """Whether any prepared file changes the index; when none does, count
-    the files that were only touched and report the failures."""
-    changed = False
-    for pf in prepared:
-        old = old_files.get(pf.relpath)
-        if pf.error is None and not (old and old["sha256"] == pf.sha256):
-            changed = True
-    if not changed:
-        for pf in prepared:
-            report.failed.extend(pf.failures)
-            if pf.error is not None:
-                report.failed.append(FileFailure(pf.relpath, pf.error))
-            else:
-                report.unchanged += 1
-    return changed
-
-
+@dataclass
 class _Plan:
-    def __init__(self):
-        self.todo: list[Path] = []
-        self.unchanged: list[str] = []
-        self.deleted: list[str] = []
+    changed: list[Path] = field(default_factory=list)  # new, or content changed
+    touched: dict[str, list[int]] = field(default_factory=dict)  # same content, new stat
+    deleted: list[str] = field(default_factory=list)
 
 
-def _plan(corpus_dir: Path, old_files: dict) -> _Plan:
-    """Sort corpus files into unchanged (same size and mtime), to do, deleted."""
+def _plan(corpus_dir: Path, old_files: dict, report: ReindexReport) -> _Plan:
+    """Sort the corpus into changed, unchanged and deleted files. Only files
+    whose size or mtime moved are read (and hashed); unchanged files that
+    failed before are reported again without being parsed again."""
     from indexer.articles import article_id, iter_corpus_files
 
     plan = _Plan()
@@ -139,56 +140,69 @@ def _plan(corpus_dir: Path, old_files: dict) -> _Plan:
         rel = article_id(path, corpus_dir)
         seen.add(rel)
         old = old_files.get(rel)
-        if old and old.get("stat") == stat_key(path):
-            plan.unchanged.append(rel)
+        if old and old["stat"] != stat_key(path):
+            if old["sha256"] == _sha256(path):
+                plan.touched[rel] = stat_key(path)
+            else:
+                old = None
+        if old is None:
+            plan.changed.append(path)
+            continue
+        if old.get("error"):
+            report.failed.append(FileFailure(rel, old["error"]))
         else:
-            plan.todo.append(path)
+            report.unchanged += 1
+        report.failed.extend(FileFailure(p, r) for p, r in old.get("failures", []))
     plan.deleted = sorted(set(old_files) - seen)
     return plan
 
 
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _link_generation(prev: Path, tmp: Path) -> None:
     """Share the previous generation's immutable files by hard links. Files
-    that change per generation are written anew (new names or os.replace), so
-    the previous generation is never modified through a link."""
-    skip = {MANIFEST, FILES, "docmap.npy", "dead.npy"}
+    that change per generation are written anew, so the previous generation
+    is never modified through a link."""
     for src in prev.rglob("*"):
         rel = src.relative_to(prev)
         dst = tmp / rel
         if src.is_dir():
             dst.mkdir(parents=True, exist_ok=True)
-        elif rel.name not in skip and not rel.name.endswith("WRITELOCK"):
+        elif rel.name not in PER_GENERATION and not rel.name.endswith("WRITELOCK"):
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.link(src, dst)
 
 
-def _prepare_all(corpus_dir, paths, progress, procs) -> list[PreparedFile]:
-    """Parse and segment ``paths``, in worker processes when it pays."""
-    total = len(paths)
-    procs = procs or os.cpu_count() or 1
-    args = [(p, corpus_dir) for p in paths]
-    out: list[PreparedFile] = []
-    if total < POOL_THRESHOLD or procs < 2:
-        for i, a in enumerate(args, 1):
-            out.append(prepare_file(a))
-            if progress:
-                progress(i, total)
-        return out
-    ctx = multiprocessing.get_context("fork")  # workers inherit the loaded jieba
-    with ctx.Pool(procs) as pool:
-        for i, item in enumerate(pool.imap(prepare_file, args, chunksize=8), 1):
-            out.append(item)
-            if progress:
-                progress(i, total)
-    return out
+def _writer_procs(procs: int | None, changed_files: int) -> int:
+    """Whoosh writer processes: one per core for big batches, where jieba and
+    Whoosh's pure-Python posting writes dominate; in-process for small ones."""
+    if changed_files < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, procs or os.cpu_count() or 1)
 
 
 class _Builder:
-    """Applies prepared files to a new generation folder."""
+    """Applies deletions and prepared files to a new generation folder."""
 
-    def __init__(self, folder: Path, manifest: dict | None, old_files: dict):
+    def __init__(
+        self,
+        folder: Path,
+        manifest: dict | None,
+        old_files: dict,
+        touched: dict[str, list[int]],
+        procs: int,
+    ):
         self.folder = folder
-        self.files = dict(old_files)
+        self.chars_dir = folder / "chars"
+        self.chars_dir.mkdir(exist_ok=True)
+        self.files = {k: dict(v) for k, v in old_files.items()}
+        for rel, stat in touched.items():
+            self.files[rel]["stat"] = stat
         if manifest is None:
             self.segments: list[str] = []
             self.next_cid = 0
@@ -199,103 +213,155 @@ class _Builder:
             self.next_cid = manifest["next_cid"]
             self.dead = np.load(folder.parent / manifest["generation"] / "dead.npy")
             self.ix = FileStorage(str(folder)).open_index()
-        self.writer = self.ix.writer(limitmb=256, compound=False)
-        self.new_docs: list[tuple[int, str]] = []
+        # Several processes each write their own segment, kept as they are
+        # (multisegment): merging them would cost a third of the build.
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        self.writer = self.ix.writer(limitmb=256, compound=False, **options)
+        self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
 
-    def apply(self, prepared: list[PreparedFile], deleted: list[str], report: ReindexReport):
+    def delete(self, deleted: list[str], report: ReindexReport) -> None:
         for rel in deleted:
             self._remove(rel)
+            self.files.pop(rel)
             report.deleted.append(rel)
-        for pf in prepared:
-            report.failed.extend(pf.failures)
-            if pf.error is not None:
-                report.failed.append(FileFailure(pf.relpath, pf.error))
-                continue  # keep what the index had: nothing is lost to a bad edit
-            old = self.files.get(pf.relpath)
-            if old and old["sha256"] == pf.sha256:
-                old["stat"] = pf.stat  # touched, not changed
-                report.unchanged += 1
-                continue
-            if old:
-                self._remove(pf.relpath)
-            self._add(pf)
-            (report.updated if old else report.added).append(pf.relpath)
+
+    def add(self, pf: PreparedFile, report: ReindexReport) -> None:
+        """Index one prepared file (or record why it failed, keeping what the
+        index had for it: nothing is lost to a bad edit)."""
+        report.failed.extend(pf.failures)
+        old = self.files.get(pf.relpath)
+        if pf.error is not None:
+            report.failed.append(FileFailure(pf.relpath, pf.error))
+            entry = old or {"ids": [], "cids": []}
+            entry.update(stat=pf.stat, sha256=pf.sha256, error=pf.error, failures=[])
+            self.files[pf.relpath] = entry
+            return
+        if old:
+            self._remove(pf.relpath)
+        cids = list(range(self.next_cid, self.next_cid + len(pf.docs)))
+        self.next_cid += len(pf.docs)
+        for cid, doc in zip(cids, pf.docs, strict=True):
+            self._add_document(cid, pf.relpath, doc)
+        self.files[pf.relpath] = {
+            "stat": pf.stat,
+            "sha256": pf.sha256,
+            "ids": [d.article.id for d in pf.docs],
+            "cids": cids,
+            "failures": [[f.path, f.reason] for f in pf.failures],
+        }
+        (report.updated if old else report.added).append(pf.relpath)
+
+    def _add_document(self, cid: int, relpath: str, doc) -> None:
+        a = doc.article
+        fields = dict(
+            id=a.id,
+            file=relpath,
+            cid=cid,
+            title=a.title,
+            body=a.body,
+            column=a.column,
+            source=a.source,
+            url=a.url,
+        )
+        if a.date:
+            fields["date"] = a.date
+        self.writer.add_document(**fields)
+        self.pending.append((cid, doc.stream))
+        if len(self.pending) >= SEGMENT_DOCS:
+            self._flush_chars()
 
     def _remove(self, rel: str) -> None:
         self.writer.delete_by_term("file", rel)
-        self.new_dead.extend(self.files.pop(rel, {}).get("cids", []))
+        self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
-    def _add(self, pf: PreparedFile) -> None:
-        cids = []
-        for doc in pf.docs:
-            cid = self.next_cid
-            self.next_cid += 1
-            cids.append(cid)
-            self.new_docs.append((cid, doc.stream))
-            a = doc.article
-            fields = dict(
-                id=a.id, file=pf.relpath, cid=cid,
-                title=doc.title_words, _stored_title=a.title,
-                body=doc.body_words, _stored_body=a.body,
-                column=a.column, source=a.source, url=a.url,
-            )
-            if a.date:
-                fields["date"] = a.date
-            self.writer.add_document(**fields)
-        self.files[pf.relpath] = {
-            "stat": pf.stat, "sha256": pf.sha256, "ids": [d.article.id for d in pf.docs],
-            "cids": cids,
-        }
+    def _flush_chars(self) -> None:
+        if self.pending:
+            name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
+            chars.write_segment(self.chars_dir, name, self.pending)
+            self.segments.append(name)
+            self.pending = []
 
     def finish(self, report: ReindexReport) -> None:
-        self.writer.commit()
-        dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
-        self._write_chars(dead)
-        docmap, documents = self._docmap()
+        with _timed("segmented words and wrote the Whoosh segments"):
+            self.writer.commit()
+        with _timed("wrote the character index"):
+            self._flush_chars()
+            self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
+            self._compact_chars()
+        with _timed("wrote per-document arrays"):
+            docmap, documents = self._per_document_arrays()
         report.documents = documents
         np.save(self.folder / "docmap.npy", docmap)
         np.save(self.folder / "dead.npy", self.dead)
         write_json(self.folder / FILES, self.files)
-        write_json(self.folder / MANIFEST, {
-            "schema_version": SCHEMA_VERSION,
-            "generation": self.folder.name.split(".tmp-")[0],
-            "segments": self.segments,
-            "next_cid": self.next_cid,
-            "documents": documents,
-            "created": time.time(),
-        })
+        write_json(
+            self.folder / MANIFEST,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "generation": self.folder.name.split(".tmp-")[0],
+                "segments": self.segments,
+                "next_cid": self.next_cid,
+                "documents": documents,
+                "created": time.time(),
+            },
+        )
 
-    def _write_chars(self, dead: np.ndarray) -> None:
-        folder = self.folder / "chars"
-        total = sum(len(np.load(folder / f"{s}.cids.npy", mmap_mode="r")) for s in self.segments)
-        total += len(self.new_docs)
-        if len(self.segments) >= MAX_SEGMENTS or (total and len(dead) > MAX_DEAD_SHARE * total):
-            old = chars.CharIndex.open(folder, self.segments, dead, self.next_cid)
-            self.new_docs = list(old.streams()) + self.new_docs
-            old.close()
-            for f in folder.iterdir():  # links to the merged segments' files
-                f.unlink()
-            self.segments, dead = [], np.zeros(0, dtype=np.int64)
-        stamp = self.folder.name.split(".tmp-")[0]
-        for start in range(0, len(self.new_docs), SEGMENT_DOCS):
-            name = f"{stamp}-{start // SEGMENT_DOCS:03d}"
-            chars.write_segment(folder, name, self.new_docs[start : start + SEGMENT_DOCS])
-            self.segments.append(name)
-        folder.mkdir(exist_ok=True)
-        self.dead = dead
+    def _compact_chars(self) -> None:
+        """Merge the character index into fresh segments when it has too many
+        segments or too many deleted articles."""
+        total = sum(
+            len(np.load(self.chars_dir / f"{s}.cids.npy", mmap_mode="r")) for s in self.segments
+        )
+        if len(self.segments) <= MAX_SEGMENTS and len(self.dead) <= MAX_DEAD_SHARE * total:
+            return
+        old = chars.CharIndex.open(self.chars_dir, self.segments, self.dead, self.next_cid)
+        live = list(old.streams())
+        old.close()
+        for f in self.chars_dir.iterdir():  # links to the merged segments' files
+            f.unlink()
+        self.segments, self.dead = [], np.zeros(0, dtype=np.int64)
+        for start in range(0, len(live), SEGMENT_DOCS):
+            self.pending = live[start : start + SEGMENT_DOCS]
+            self._flush_chars()
 
-    def _docmap(self) -> tuple[np.ndarray, int]:
-        """cid -> Whoosh document number, computed once here so readers only
-        memory-map it."""
+    def _per_document_arrays(self) -> tuple[np.ndarray, int]:
+        """Arrays readers memory-map instead of asking Whoosh per document:
+        cid -> docnum (docmap.npy, returned), and per docnum the field lengths
+        BM25F needs (field_lengths.npy) and the date as YYYYMMDD (dates.npy)."""
         docmap = np.full(max(self.next_cid, 1), -1, dtype=np.int64)
         live = 0
         with self.ix.reader() as reader:
-            if reader.doc_count_all() == 0:
-                return docmap, 0
-            col = reader.column_reader("cid")
-            for docnum in range(reader.doc_count_all()):
-                if not reader.is_deleted(docnum):
-                    docmap[col[docnum]] = docnum
+            count = reader.doc_count_all()
+            lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
+            dates = np.zeros(max(count, 1), dtype=np.int32)
+            if count:
+                cids = reader.column_reader("cid")
+                date_col = reader.column_reader("date")
+                for docnum in range(count):
+                    if reader.is_deleted(docnum):
+                        continue
+                    docmap[cids[docnum]] = docnum
                     live += 1
+                    for i, name in enumerate(RANKED_FIELDS):
+                        lengths[docnum, i] = reader.doc_field_length(docnum, name)
+                    dates[docnum] = _date_number(date_col[docnum])
+        np.save(self.folder / "field_lengths.npy", lengths)
+        np.save(self.folder / "dates.npy", dates)
         return docmap, live
+
+
+@contextmanager
+def _timed(what: str, *args: object) -> Iterator[None]:
+    """Log how long a phase of the reindex took (shown with -v)."""
+    started = time.monotonic()
+    yield
+    log.info(what + " in %.1fs", *args, time.monotonic() - started)
+
+
+def _date_number(date: str | bytes | None) -> int:
+    """ "2021-10-01" -> 20211001; 0 when there is no date."""
+    if isinstance(date, bytes):
+        date = date.decode("ascii", "replace")
+    digits = (date or "").replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0

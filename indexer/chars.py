@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import mmap
 import os
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,10 @@ from indexer.normalize import FIELD_SEP
 
 END = "\x00"
 _SHIFT = np.uint64(21)  # code points fit in 21 bits
+# Bigrams of the title are indexed a second time with this bit set, so a
+# title-only search starts from articles whose *title* has every bigram.
+_TITLE = np.uint64(1 << 42)
+_NO_FLAG = np.uint64(0)
 _SEP_BYTE = FIELD_SEP.encode()
 # Above this share of a segment's documents, scanning the whole key file is
 # cheaper than checking candidates one by one.
@@ -50,6 +55,13 @@ def bigram_codes(text: str) -> np.ndarray:
     return np.unique((cps[:-1] << _SHIFT) | cps[1:])
 
 
+def stream_codes(stream: str) -> np.ndarray:
+    """Everything indexed for one key stream: its bigrams, and its title's
+    bigrams (title + FIELD_SEP, so the last title character has one) flagged."""
+    title = stream[: stream.index(FIELD_SEP) + 1]
+    return np.concatenate([bigram_codes(stream), bigram_codes(title) | _TITLE])
+
+
 def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
     """Write a segment for ``docs`` = [(cid, key stream)], cids ascending."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -58,11 +70,11 @@ def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> N
     offsets[1:] = np.cumsum([len(b) for b in encoded])
     with open(folder / f"{name}.keys", "wb") as f:
         f.write(b"".join(encoded))
-    per_doc = [bigram_codes(s) for _, s in docs]
-    local = np.repeat(np.arange(len(docs), dtype=np.uint64), [len(c) for c in per_doc])
+    per_doc = [stream_codes(s) for _, s in docs]
+    local = np.repeat(np.arange(len(docs), dtype=np.uint32), [len(c) for c in per_doc])
     codes = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
-    # Codes use 42 bits; local numbers fit in the other 22 (segments stay < 4M docs).
-    order = np.argsort((codes << np.uint64(22)) | local, kind="stable")
+    # stable: within one code, documents stay in ascending order
+    order = np.argsort(codes, kind="stable")
     codes, local = codes[order], local[order]
     uniq, starts = np.unique(codes, return_index=True)
     starts = np.append(starts, len(codes)).astype(np.int64)
@@ -70,7 +82,7 @@ def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> N
     _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
     _save(folder / f"{name}.codes.npy", uniq)
     _save(folder / f"{name}.starts.npy", starts)
-    _save(folder / f"{name}.post.npy", local.astype(np.uint32))
+    _save(folder / f"{name}.post.npy", local)
 
 
 def _save(path: Path, arr: np.ndarray) -> None:
@@ -80,8 +92,10 @@ def _save(path: Path, arr: np.ndarray) -> None:
 
 
 def segment_files(name: str) -> list[str]:
-    return [f"{name}{ext}" for ext in (".keys", ".offsets.npy", ".cids.npy", ".codes.npy",
-                                       ".starts.npy", ".post.npy")]
+    return [
+        f"{name}{ext}"
+        for ext in (".keys", ".offsets.npy", ".cids.npy", ".codes.npy", ".starts.npy", ".post.npy")
+    ]
 
 
 def _map(path: Path) -> mmap.mmap | bytes:
@@ -102,6 +116,7 @@ class Segment:
         self.starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r")
         self.post = np.load(folder / f"{name}.post.npy", mmap_mode="r")
         self.keys = _map(folder / f"{name}.keys")
+        self._starts = self.offsets.tolist()  # plain ints: bisect beats numpy per item
 
     def __len__(self) -> int:
         return len(self.cids)
@@ -112,7 +127,7 @@ class Segment:
 
     def stream(self, local: int) -> bytes:
         """The UTF-8 key stream of one document."""
-        return self.keys[int(self.offsets[local]) : int(self.offsets[local + 1])]
+        return self.keys[self._starts[local] : self._starts[local + 1]]
 
     def postings(self, code: int) -> np.ndarray:
         i = int(np.searchsorted(self.codes, np.uint64(code)))
@@ -120,21 +135,23 @@ class Segment:
             return np.zeros(0, dtype=np.uint32)
         return self.post[int(self.starts[i]) : int(self.starts[i + 1])]
 
-    def postings_starting_with(self, cp: int) -> np.ndarray:
+    def postings_starting_with(self, cp: int, flag: np.uint64 = _NO_FLAG) -> np.ndarray:
         """Documents with any bigram whose first character is ``cp``: every
         occurrence of a character is followed by another or by END, so this
         is exactly the documents containing it."""
-        lo = int(np.searchsorted(self.codes, np.uint64(cp) << _SHIFT))
-        hi = int(np.searchsorted(self.codes, np.uint64(cp + 1) << _SHIFT))
+        lo = int(np.searchsorted(self.codes, (np.uint64(cp) << _SHIFT) | flag))
+        hi = int(np.searchsorted(self.codes, (np.uint64(cp + 1) << _SHIFT) | flag))
         if lo == hi:
             return np.zeros(0, dtype=np.uint32)
         return np.unique(np.asarray(self.post[int(self.starts[lo]) : int(self.starts[hi])]))
 
-    def candidates(self, needle: str) -> np.ndarray:
-        """Local numbers of documents holding every bigram of ``needle``."""
+    def candidates(self, needle: str, title_only: bool = False) -> np.ndarray:
+        """Local numbers of documents holding every bigram of ``needle`` (in
+        the title when ``title_only``)."""
+        flag = _TITLE if title_only else _NO_FLAG
         if len(needle) == 1:
-            return self.postings_starting_with(ord(needle))
-        lists = [self.postings(int(c)) for c in bigram_codes(needle)]
+            return self.postings_starting_with(ord(needle), flag)
+        lists = [self.postings(int(c)) for c in bigram_codes(needle) | flag]
         lists.sort(key=len)
         result = np.asarray(lists[0])
         for other in lists[1:]:
@@ -148,8 +165,8 @@ class Segment:
     def find(self, needle: str, title_only: bool = False) -> np.ndarray:
         """Local numbers of documents whose key stream contains ``needle``
         (within the title when ``title_only``)."""
-        cands = self.candidates(needle)
-        exact = len(needle) <= 2 and not title_only
+        cands = self.candidates(needle, title_only)
+        exact = len(needle) <= 2
         if exact or not len(cands):
             return cands
         pattern = needle.encode("utf-8")
@@ -165,12 +182,13 @@ class Segment:
     def _scan(self, pattern: bytes) -> np.ndarray:
         """Every document containing ``pattern``, by searching the key file."""
         hits = []
-        pos = self.keys.find(pattern)
+        starts, find = self._starts, self.keys.find
+        pos = find(pattern)
         while pos != -1:
-            doc = int(np.searchsorted(self.offsets, pos, side="right")) - 1
+            doc = bisect_right(starts, pos) - 1
             hits.append(doc)
             # jump to the next document: one hit per document is enough
-            pos = self.keys.find(pattern, int(self.offsets[doc + 1]))
+            pos = find(pattern, starts[doc + 1])
         return np.array(hits, dtype=np.uint32)
 
 
@@ -200,8 +218,11 @@ class CharIndex:
         return cids[~self.dead[cids]]
 
     def live_cids(self) -> np.ndarray:
-        cids = np.concatenate([np.asarray(s.cids) for s in self.segments]) if self.segments else \
-            np.zeros(0, dtype=np.int64)
+        cids = (
+            np.concatenate([np.asarray(s.cids) for s in self.segments])
+            if self.segments
+            else np.zeros(0, dtype=np.int64)
+        )
         return np.sort(cids[~self.dead[cids]])
 
     def streams(self) -> Iterable[tuple[int, str]]:

@@ -22,13 +22,21 @@ DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "instance/index"
 
 corpus_option = click.option(
-    "--corpus", "corpus_dir", default=DEFAULT_CORPUS, show_default=True,
-    envvar="FLASK_CORPUS_DIR", type=click.Path(file_okay=False, path_type=Path),
+    "--corpus",
+    "corpus_dir",
+    default=DEFAULT_CORPUS,
+    show_default=True,
+    envvar="FLASK_CORPUS_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder of article files.",
 )
 index_option = click.option(
-    "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
-    envvar="FLASK_INDEX_DIR", type=click.Path(file_okay=False, path_type=Path),
+    "--index",
+    "index_dir",
+    default=DEFAULT_INDEX,
+    show_default=True,
+    envvar="FLASK_INDEX_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the index.",
 )
 
@@ -100,8 +108,11 @@ def format_report(report: ReindexReport) -> str:
         f"{len(report.failed)} failed; {report.documents} articles in the index "
         f"({report.seconds:.1f}s)"
     ]
-    for label, names in (("added", report.added), ("updated", report.updated),
-                         ("deleted", report.deleted)):
+    for label, names in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("deleted", report.deleted),
+    ):
         lines.extend(f"  {label}: {name}" for name in names[:50])
         if len(names) > 50:
             lines.append(f"  ... and {len(names) - 50} more {label}")
@@ -131,12 +142,23 @@ def search(query: str, index_dir: Path, page: int, per_page: int, as_json: bool)
 
 def _page_dict(result) -> dict:
     return {
-        "query": result.query, "total": result.total, "page": result.page,
-        "per_page": result.per_page, "took_ms": result.took_ms, "notices": result.notices,
+        "query": result.query,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "took_ms": result.took_ms,
+        "notices": result.notices,
         "hits": [
-            {"id": h.id, "title": h.title, "date": h.date, "column": h.column,
-             "source": h.source, "score": h.score, "title_html": str(h.title_html),
-             "snippet_html": str(h.snippet_html)}
+            {
+                "id": h.id,
+                "title": h.title,
+                "date": h.date,
+                "column": h.column,
+                "source": h.source,
+                "score": h.score,
+                "title_html": str(h.title_html),
+                "snippet_html": str(h.snippet_html),
+            }
             for h in result.hits
         ],
     }

@@ -78,22 +78,21 @@ _HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]+")  # NBSP is text, not markup spacing
 # all (CSS Text 3, segment break transformation): "党建\n工作" reads 党建工作.
 _WIDE = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 _WIDE_BREAK_RE = re.compile(rf"(?<={_WIDE})[ \t\r\f]*\n[ \t\n\r\f]*(?={_WIDE})")
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAX_INFO_LINE = 200
 
 
 def decode_html(data: bytes) -> str:
-    """Decode a saved page: byte-order mark, else valid UTF-8, else its declared charset.
+    """Decode a saved page: valid UTF-8, else its declared charset, else as any file.
 
     Valid UTF-8 wins over a declared legacy charset because saved pages are
     often re-encoded to UTF-8 with the old ``<meta charset="gbk">`` left in;
-    GBK text essentially never forms valid UTF-8. Without a usable
-    declaration we fall back to :func:`~indexer.articles.decode_bytes`.
+    GBK text essentially never forms valid UTF-8, while UTF-8 Chinese often
+    forms valid (wrong) GB18030. Without a usable declaration, or with one the
+    bytes do not fit, :func:`~indexer.articles.decode_bytes` decides (it also
+    reads byte-order marks, so UTF-16 pages work).
     """
-    if data.startswith(_BOMS):
-        return decode_bytes(data)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     charset = _declared_charset(data)
@@ -274,8 +273,10 @@ def _in_noise(node: LexborNode) -> bool:
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
     parents = []
-    while (node := node.parent) is not None and node.tag != "html":
-        parents.append(node)
+    parent = node.parent
+    while parent is not None and parent.tag != "html":
+        parents.append(parent)
+        parent = parent.parent
     return parents
 
 
@@ -286,7 +287,7 @@ def _names(node: LexborNode) -> set[str]:
     return set(re.split(r"[\s_-]+", raw)) - {""}
 
 
-def _main_container(tree: LexborHTMLParser) -> LexborNode:
+def _main_container(tree: LexborHTMLParser) -> LexborNode | None:
     """The element holding the article text: a known container, else the densest block.
 
     Density counts only text that is not inside a nested block, so the page
@@ -313,34 +314,32 @@ def _body_paragraphs(container: LexborNode | None, title: str) -> tuple[list[str
 
 
 def _block_lines(node: LexborNode) -> list[str]:
-    """Text of ``node`` as lines: one per block element (<p>, <div>…) or <br>."""
+    """Text of ``node`` as lines: one per block element (<p>, <div>…) or <br>.
+
+    Inline elements (<strong>, <a>, <font>) stay within their line.
+    """
     lines: list[str] = []
     buffer: list[str] = []
-    _walk(node, lines, buffer)
-    _flush(lines, buffer)
+
+    def end_line() -> None:
+        if line := _collapse_space("".join(buffer)):
+            lines.append(line)
+        buffer.clear()
+
+    def walk(parent: LexborNode) -> None:
+        for child in parent.iter(include_text=True):
+            if child.is_text_node:
+                buffer.append(child.text_content or "")
+            elif child.tag == "br" or child.tag in BLOCK_TAGS:
+                end_line()
+                walk(child)
+                end_line()
+            elif child.is_element_node:
+                walk(child)
+
+    walk(node)
+    end_line()
     return lines
-
-
-def _walk(node: LexborNode, lines: list[str], buffer: list[str]) -> None:
-    for child in node.iter(include_text=True):
-        if child.is_text_node:
-            buffer.append(child.text_content or "")
-        elif child.tag == "br":
-            _flush(lines, buffer)
-        elif child.tag in BLOCK_TAGS:
-            _flush(lines, buffer)
-            _walk(child, lines, buffer)
-            _flush(lines, buffer)
-        elif child.is_element_node:
-            _walk(child, lines, buffer)
-
-
-def _flush(lines: list[str], buffer: list[str]) -> None:
-    """End the current line: collapse markup whitespace, keep it if not blank."""
-    line = _collapse_space("".join(buffer))
-    buffer.clear()
-    if line:
-        lines.append(line)
 
 
 def _text(node: LexborNode) -> str:

@@ -14,6 +14,7 @@ never rewritten.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -39,24 +40,69 @@ def _is_ascii_alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-def key_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Return the key form of ``text`` and, for each key character, the index
-    of the original character it came from."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    pending_space = False
-    for i, ch in enumerate(text):
+# Runs of letters/digits; between them only punctuation, spaces and symbols.
+_RUN = re.compile(r"[^\W_]+")
+
+
+class _KeyBuilder:
+    """Accumulates key characters and their source offsets, keeping one space
+    between two ASCII letters/digits that a separator stood between."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+        self.pending_space = False
+
+    def add_run(self, run: str, start: int) -> None:
+        """A run that is already in key form (the common case: CJK text)."""
+        self._space_before(run[0], start)
+        self.chars.append(run)
+        self.offsets.extend(range(start, start + len(run)))
+
+    def add_char(self, ch: str, index: int) -> None:
         for c in _key_piece(ch):
             if c == " ":
-                pending_space = True
+                self.pending_space = True
                 continue
-            if pending_space and chars and _is_ascii_alnum(chars[-1]) and _is_ascii_alnum(c):
-                chars.append(" ")
-                offsets.append(i)
-            pending_space = False
-            chars.append(c)
-            offsets.append(i)
-    return "".join(chars), offsets
+            self._space_before(c, index)
+            self.chars.append(c)
+            self.offsets.append(index)
+
+    def _space_before(self, c: str, index: int) -> None:
+        if (
+            self.pending_space
+            and self.chars
+            and _is_ascii_alnum(self.chars[-1][-1])
+            and _is_ascii_alnum(c)
+        ):
+            self.chars.append(" ")
+            self.offsets.append(index)
+        self.pending_space = False
+
+
+def key_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Return the key form of ``text`` and, for each key character, the index
+    of the original character it came from.
+
+    Runs of letters and digits that are already NFKC and lower-case (nearly
+    all Chinese text) are copied whole; everything else goes character by
+    character through the same mapping, so both paths give the same key.
+    """
+    kb = _KeyBuilder()
+    pos = 0
+    for m in _RUN.finditer(text):
+        for i in range(pos, m.start()):
+            kb.add_char(text[i], i)
+        run = m.group()
+        if unicodedata.is_normalized("NFKC", run) and run == run.lower():
+            kb.add_run(run, m.start())
+        else:
+            for i in range(m.start(), m.end()):
+                kb.add_char(text[i], i)
+        pos = m.end()
+    for i in range(pos, len(text)):
+        kb.add_char(text[i], i)
+    return "".join(kb.chars), kb.offsets
 
 
 def key_text(text: str) -> str:

@@ -1,6 +1,6 @@
-"""Per-file work of a reindex, run in worker processes: read, parse,
-normalise and segment one corpus file. Returns plain data only, so it pickles
-cheaply back to the process that writes the index."""
+"""Per-file work of a reindex: read, hash, parse one corpus file and compute
+the key streams of its articles for the character index. Word segmentation is
+not done here: it happens in Whoosh's writer processes (see build.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import presegment
 from indexer.chars import key_stream
 from indexer.errors import ArticleError
 from indexer.models import Article, FileFailure
@@ -19,8 +18,6 @@ from indexer.normalize import key_text
 @dataclass
 class PreparedDoc:
     article: Article
-    title_words: str  # pre-segmented, see analysis.PRESEGMENTED
-    body_words: str
     stream: str  # key stream for the character index
 
 
@@ -43,8 +40,6 @@ def stat_key(path: Path) -> list[int]:
 def prepare_article(article: Article) -> PreparedDoc:
     return PreparedDoc(
         article=article,
-        title_words=presegment(article.title),
-        body_words=presegment(article.body),
         stream=key_stream(key_text(article.title), key_text(article.body)),
     )
 

@@ -69,8 +69,9 @@ def parse_query(q: str) -> ParsedQuery:
         if quoted is None and bare == "OR" and not neg and not prefix:
             groups.append([])
             continue
-        term = _term(quoted if quoted is not None else bare, quoted is not None, bool(neg),
-                     bool(prefix))
+        term = _term(
+            quoted if quoted is not None else bare, quoted is not None, bool(neg), bool(prefix)
+        )
         if term is None:
             continue
         count += 1

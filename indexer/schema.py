@@ -18,6 +18,8 @@ from indexer.analysis import chinese_analyzer
 SCHEMA_VERSION = 1
 
 TITLE_BOOST = 3.0
+# The word fields BM25F ranks on, in the column order of field_lengths.npy.
+RANKED_FIELDS = ("title", "body")
 
 
 def make_schema() -> fields.Schema:

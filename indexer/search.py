@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from functools import reduce
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer.errors import QueryError
 from indexer.highlight import highlight, snippet
 from indexer.models import Article, ArticleView, Hit, SearchPage
 from indexer.normalize import key_text
 from indexer.query import ParsedQuery, Term, parse_query
+from indexer.ranking import bm25f
 from indexer.store import Generation, SearchIndex
 
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -33,8 +33,8 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 @dataclass
 class _Match:
-    cids: np.ndarray  # every matching article
-    tiers: dict[int, int]  # cid -> tier (higher ranks first); absent = 0
+    cids: np.ndarray  # every matching article, ascending
+    tiers: np.ndarray  # tier of each (higher ranks first)
 
 
 def search(ix: SearchIndex, q: str, page: int = 1, per_page: int = 10) -> SearchPage:
@@ -45,94 +45,90 @@ def search(ix: SearchIndex, q: str, page: int = 1, per_page: int = 10) -> Search
         return SearchPage(q, 0, page, per_page, 0.0, [], notices=parsed.notices)
     with ix.searcher() as (gen, searcher):
         match = _match(gen, parsed)
-        ranked = _rank(gen, searcher, parsed, match)
-        chosen = ranked[(page - 1) * per_page : page * per_page]
+        order, scores = _rank(gen, searcher, parsed, match)
+        chosen = order[(page - 1) * per_page : page * per_page]
         needles = highlight_needles(parsed)
-        hits = [_hit(gen, searcher, cid, score, needles) for cid, score in chosen]
+        hits = [_hit(gen, searcher, int(match.cids[i]), float(scores[i]), needles) for i in chosen]
     took = (time.perf_counter() - started) * 1000
-    return SearchPage(q, len(ranked), page, per_page, round(took, 2), hits,
-                      terms=needles, notices=parsed.notices)
+    return SearchPage(
+        q,
+        len(match.cids),
+        page,
+        per_page,
+        round(took, 2),
+        hits,
+        terms=needles,
+        notices=parsed.notices,
+    )
 
 
 def _match(gen: Generation, parsed: ParsedQuery) -> _Match:
-    cids, tiers = _EMPTY, {}
+    cids, tiers = _EMPTY, np.zeros(0, dtype=np.int8)
     for group in parsed.groups:
         group_cids, group_tiers = _match_group(gen, group)
-        cids = np.union1d(cids, group_cids)
-        for cid, tier in group_tiers.items():
-            tiers[cid] = max(tier, tiers.get(cid, 0))
+        merged = np.union1d(cids, group_cids)
+        merged_tiers = np.zeros(len(merged), dtype=np.int8)
+        for part_cids, part_tiers in ((cids, tiers), (group_cids, group_tiers)):
+            at = np.searchsorted(merged, part_cids)
+            merged_tiers[at] = np.maximum(merged_tiers[at], part_tiers)
+        cids, tiers = merged, merged_tiers
     return _Match(cids, tiers)
 
 
-def _match_group(gen: Generation, group: list[Term]) -> tuple[np.ndarray, dict[int, int]]:
+def _match_group(gen: Generation, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
     positives = [t for t in group if not t.negated]
     found = [_match_term(gen, t) for t in positives]
     cids = reduce(np.intersect1d, [all_ for all_, _ in found])
     for t in group:
         if t.negated and len(cids):
             cids = np.setdiff1d(cids, gen.chars.find(t.key, t.title_only), assume_unique=True)
+    tiers = np.zeros(len(cids), dtype=np.int8)
     if not len(cids):
-        return cids, {}
-    tiers: dict[int, int] = {}
+        return cids, tiers
     if len(positives) > 1:
         every_phrase = reduce(np.intersect1d, [phrase for _, phrase in found])
-        _raise_tier(tiers, np.intersect1d(cids, every_phrase), 1)
+        tiers[np.isin(cids, every_phrase, assume_unique=True)] = 1
         whole = key_text(" ".join(t.text for t in positives))
-        _raise_tier(tiers, np.intersect1d(cids, gen.chars.find(whole)), 2)
+        tiers[np.isin(cids, gen.chars.find(whole), assume_unique=True)] = 2
     else:
         whole = positives[0].key
-        _raise_tier(tiers, np.intersect1d(cids, found[0][1]), 2)
-    _raise_tier(tiers, np.intersect1d(cids, gen.chars.find(whole, title_only=True)), 3)
+        tiers[np.isin(cids, found[0][1], assume_unique=True)] = 2
+    tiers[np.isin(cids, gen.chars.find(whole, title_only=True), assume_unique=True)] = 3
     return cids, tiers
 
 
-def _raise_tier(tiers: dict[int, int], cids: np.ndarray, tier: int) -> None:
-    for cid in cids.tolist():
-        tiers[cid] = tier
-
-
 def _match_term(gen: Generation, term: Term) -> tuple[np.ndarray, np.ndarray]:
-    """(articles matching the term, articles containing it as a phrase)."""
+    """(articles matching the term, articles containing it as a phrase).
+
+    Unquoted, a term also matches articles holding all of its words of two or
+    more characters (single characters such as 在 or 的 would match anything).
+    """
     phrase = gen.chars.find(term.key, term.title_only)
-    if term.quoted or len(term.words) < 2:
+    words = ranking_words(term)
+    if term.quoted or len(words) < 2:
         return phrase, phrase
-    by_words = reduce(np.intersect1d, [gen.chars.find(w, term.title_only) for w in term.words])
+    by_words = reduce(np.intersect1d, [gen.chars.find(w, term.title_only) for w in words])
     return np.union1d(phrase, by_words), phrase
 
 
-def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: _Match) -> list[tuple[int, float]]:
-    """[(cid, score)] best first."""
+def ranking_words(term: Term) -> list[str]:
+    """The term's words that rank: those of two or more characters, unless it
+    has none."""
+    long = [w for w in term.words if len(w) > 1]
+    return long or list(term.words)
+
+
+def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: _Match):
+    """(indices into match.cids best first, score of each match)."""
     if not len(match.cids):
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
     docnums = np.asarray(gen.docmap)[match.cids]
-    scores = _bm25(searcher, parsed, set(docnums.tolist()))
-    dates = _dates(searcher, docnums)
-    rows = [
-        (match.tiers.get(cid, 0), scores.get(dn, 0.0), dates[i], cid)
-        for i, (cid, dn) in enumerate(zip(match.cids.tolist(), docnums.tolist(), strict=True))
-    ]
-    rows.sort(key=lambda r: (-r[0], -r[1], _neg_date(r[2]), r[3]))
-    return [(cid, tier * 1000.0 + score) for tier, score, _, cid in rows]
-
-
-def _neg_date(date: str) -> str:
-    """Sort key putting newer ISO dates first."""
-    return "".join(chr(0x7F - ord(c)) for c in date) if date else "\x7f"
-
-
-def _bm25(searcher, parsed: ParsedQuery, docnums: set[int]) -> dict[int, float]:
-    """Whoosh BM25F scores of the matched articles only."""
-    words = {w for t in parsed.positives for w in t.words}
-    if not words:
-        return {}
-    terms = [wq.Term(f, w) for w in sorted(words) for f in ("title", "body")]
-    results = searcher.search(wq.Or(terms), filter=docnums, limit=None)
-    return {hit.docnum: hit.score for hit in results}
-
-
-def _dates(searcher, docnums: np.ndarray) -> list[str]:
-    col = searcher.reader().column_reader("date")
-    return [col[dn] or "" for dn in docnums.tolist()]
+    words = sorted({w for t in parsed.positives for w in ranking_words(t)})
+    bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
+    dates = np.asarray(gen.dates)[docnums]
+    # lexsort: last key first; ties go to the newer, then the earlier indexed
+    order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
+    return order, match.tiers * 1000.0 + bm25
 
 
 def highlight_needles(parsed: ParsedQuery) -> list[str]:
@@ -171,9 +167,14 @@ def get_article(ix: SearchIndex, article_id: str) -> Article | None:
     if not fields:
         return None
     return Article(
-        id=fields["id"], title=fields["title"], body=fields.get("body", ""),
-        date=fields.get("date"), column=fields.get("column", ""),
-        source=fields.get("source", ""), url=fields.get("url", ""), file=fields.get("file", ""),
+        id=fields["id"],
+        title=fields["title"],
+        body=fields.get("body", ""),
+        date=fields.get("date"),
+        column=fields.get("column", ""),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        file=fields.get("file", ""),
     )
 
 

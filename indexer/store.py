@@ -41,6 +41,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.analysis import setup_jieba
 from indexer.chars import CharIndex
 from indexer.errors import IndexBusyError, IndexMissingError
+from indexer.ranking import PostingsCache
 
 CURRENT = "CURRENT"
 LOCK = "writer.lock"
@@ -75,7 +76,7 @@ def write_json(path: Path, data: Any) -> None:
 
 def fsync_tree(folder: Path) -> None:
     """Flush every file and folder below ``folder`` to disk (power-cut safety)."""
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         for name in files:
             fd = os.open(os.path.join(root, name), os.O_RDONLY)
             try:
@@ -171,6 +172,9 @@ class Generation:
             path / "chars", self.manifest["segments"], dead, self.manifest["next_cid"]
         )
         self.docmap = np.load(path / "docmap.npy", mmap_mode="r")
+        self.field_lengths = np.load(path / "field_lengths.npy", mmap_mode="r")
+        self.dates = np.load(path / "dates.npy", mmap_mode="r")
+        self.postings = PostingsCache()
         self._lock = threading.Lock()
         self._idle: list[Any] = []
         self._borrowed = 0
@@ -197,8 +201,10 @@ class Generation:
 
     def retire(self) -> None:
         """Close now if nobody uses this generation, else when the last
-        borrower is done."""
+        borrower is done. Calling it again does nothing."""
         with self._lock:
+            if self._retired:
+                return
             self._retired = True
             done = self._borrowed == 0
         if done:
@@ -268,7 +274,14 @@ class SearchIndex:
             gen.give_back(searcher)
 
     def close(self) -> None:
+        """Close the files of the current generation once no search uses them."""
         self.generation.retire()
+
+    def __del__(self) -> None:
+        # An index dropped without close() must not leave Whoosh's files open.
+        generation = getattr(self, "generation", None)
+        if generation is not None:
+            generation.retire()
 
     def __enter__(self) -> SearchIndex:
         return self

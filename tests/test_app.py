@@ -453,6 +453,15 @@ def test_missing_index_is_503_with_instructions(tmp_path):
         assert "reindex" in response.get_json()["error"]
 
 
+def test_index_built_after_start_up_is_picked_up(tmp_path, corpus_dir):
+    index = tmp_path / "later"
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "BUILD_IF_MISSING": False})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    report = indexer.reindex(corpus_dir, index)
+    assert client.get("/healthz").get_json() == {"status": "ok", "documents": report.documents}
+
+
 def test_missing_index_is_built_from_the_corpus(tmp_path, corpus_dir):
     index = tmp_path / "new-index"
     app = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus_dir)})
@@ -470,10 +479,10 @@ def test_missing_index_is_built_from_the_corpus(tmp_path, corpus_dir):
     + ["/healthz", f"/article/{SEED}", "/article/nope", "/static/style.css"],
 )
 def test_security_headers_on_every_response(client, url):
-    response = client.get(url)
-    for name, value in SECURITY_HEADERS.items():
-        assert response.headers[name] == value, name
-    assert "Server" not in response.headers
+    with client.get(url) as response:
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers[name] == value, name
+        assert "Server" not in response.headers
 
 
 EXTERNAL = re.compile(
@@ -492,10 +501,10 @@ def test_nothing_is_loaded_from_outside(client):
         assets |= set(re.findall(r'(?:src|href)="(/static/[^"]+)"', page))
     assert "/static/style.css" in assets
     for url in sorted(assets):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        if url.endswith((".css", ".js", ".svg", ".html")):
-            assert not EXTERNAL.search(text(response)), url
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            if url.endswith((".css", ".js", ".svg", ".html")):
+                assert not EXTERNAL.search(text(response)), url
 
 
 # Configuration and the command line

@@ -102,6 +102,12 @@ def test_seed_in_other_encodings_gives_the_same_article(tmp_path, name, encode):
     assert load_file(path, tmp_path) == ([seed_article(name)], [])
 
 
+@pytest.mark.parametrize("text", ["勐海县", "打洛镇边境党建", "西双版纳先锋"])
+def test_decode_bytes_reads_short_gbk_text(text):
+    # charset-normalizer alone takes these for Big5 or CP949; GB18030 goes first.
+    assert decode_bytes(text.encode("gbk")) == text
+
+
 def test_decode_bytes_falls_back_to_charset_detection():
     russian = "Привет, мир! Это проверка кодировки для русского текста. Западные границы и реки."
     assert decode_bytes(russian.encode("cp1251")) == russian

@@ -1,7 +1,5 @@
 """Reindexing a real corpus copy into a real index in a temp dir."""
 
-import shutil
-
 import pytest
 
 from indexer import IndexBusyError, open_index, reindex, search
@@ -59,7 +57,9 @@ def test_second_run_changes_nothing(built):
 def test_changed_article_is_replaced_not_duplicated(built, opened):
     corpus_dir, index_dir, _ = built
     path = corpus_dir / MENGLA
-    path.write_text(path.read_text(encoding="utf-8").replace("深度融合", "样板区"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("深度融合", "样板区"), encoding="utf-8"
+    )
     report = reindex(corpus_dir, index_dir)
     assert report.updated == [MENGLA]
     ix = opened(index_dir)

@@ -91,6 +91,14 @@ CHROME = [
 ]
 
 
+def test_fixture_pages_do_carry_the_chrome():
+    """Otherwise the absence checks below would prove nothing."""
+    pages = (FORMATS / DALUO.file).read_text(encoding="utf-8")
+    pages += (FORMATS / BANZHANG.file).read_bytes().decode("gbk")
+
+    assert [chrome for chrome in CHROME if chrome not in pages] == []
+
+
 @pytest.mark.parametrize("expected", [DALUO, BANZHANG], ids=["utf8", "gbk"])
 def test_saved_page_gives_the_article(expected):
     articles, failures = load_file(FORMATS / expected.file, FORMATS)
@@ -108,28 +116,89 @@ def test_gbk_page_is_decoded_by_its_declared_charset():
 
 
 @pytest.mark.parametrize(
-    "head",
+    "head, encoding, title, text",
     [
-        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
-        "<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=GBK'>",
-        "",  # undeclared: decode_bytes tries GB18030 after UTF-8
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=big5">',
+            "big5",
+            "西雙版納黨建工作",
+            "會議強調邊境黨建。",
+        ),
+        ('<meta charset="BIG5">', "big5", "西雙版納黨建工作", "會議強調邊境黨建。"),
+        (
+            "<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=GBK'>",
+            "gbk",
+            "勐腊县党建",
+            "勐腊县推进边境党建。",
+        ),
+        ('<meta charset="gb2312">', "gbk", "勐腊县党建", "勐腊县推进边境党建。"),
+        ("", "gbk", "勐腊县党建", "勐腊县推进边境党建。"),  # undeclared: GB18030 after UTF-8
     ],
 )
-def test_page_charset_declarations(head):
-    page = f"<html><head>{head}<title>勐腊县党建工作 - 西双版纳先锋</title></head><body>"
-    page += "<div id='zoom'><p>勐腊县推进边境党建。</p></div></body></html>"
+def test_page_charset_declarations(head, encoding, title, text):
+    page = f"<html><head>{head}<title>{title}</title></head><body>"
+    page += f"<div id='zoom'><p>{text}</p></div></body></html>"
 
-    article = parse_html(page.encode("gbk"), "a.html")
+    article = parse_html(page.encode(encoding), "a.html")
 
-    assert (article.title, article.body) == ("勐腊县党建工作", "勐腊县推进边境党建。")
+    assert (article.title, article.body) == (title, text)
 
 
 def test_utf8_page_mislabelled_gbk_is_still_read():
-    page = (
-        '<meta charset="gbk"><title>景洪市党建</title><div class="content">嘎洒镇党员中心户</div>'
-    )
+    # Runs of an even number of Chinese characters in UTF-8 are also valid GB18030.
+    page = '<meta charset="gbk"><title>景洪党建</title><div class="content">嘎洒镇党员中心户</div>'
 
     assert decode_html(page.encode("utf-8")) == page
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_page_with_byte_order_mark(encoding):
+    page = '<meta charset="gbk"><title>景洪党建</title><div class="content">嘎洒镇党员中心户</div>'
+
+    assert decode_html(page.encode(encoding)) == page
+
+
+def test_chrome_inside_the_content_block_is_dropped():
+    page = """<html><head><title>勐海县：党员先锋岗 - 西双版纳先锋</title></head><body>
+      <div class="content">
+        <ul class="main-nav"><li>首页</li><li>工作动态</li></ul>
+        <p>勐海县设立党员先锋岗86个。</p>
+        <form><input name="q"><button>搜索</button></form>
+        <p>党员亮身份、作表率。</p>
+        <div class="bdsharebuttonbox">分享到：微信 微博</div>
+        <div class="print">【打印本页】【关闭窗口】</div>
+        <footer>版权所有：中共西双版纳州委组织部</footer>
+      </div></body></html>"""
+
+    article = parse_html(page, "c.html")
+
+    assert (article.title, article.body) == (
+        "勐海县：党员先锋岗",
+        "勐海县设立党员先锋岗86个。\n党员亮身份、作表率。",
+    )
+
+
+def test_html5_article_with_its_own_header():
+    page = """<!doctype html><html><head><meta charset="utf-8">
+      <title>边境党建新气象 | 景洪市人民政府</title></head><body>
+      <header><a href="/">景洪市人民政府</a><nav><a>首页</a><a>政务公开</a></nav></header>
+      <main><article>
+        <header><h1>景洪市：边境党建新气象</h1>
+          <p class="meta">发布日期：2022-05-06　来源：景洪市委组织部</p></header>
+        <p>景洪市推进
+          边境党建。</p>
+        <p>（责任编辑：岩温）</p>
+      </article><aside>热点新闻</aside></main>
+      <footer>版权所有 © 景洪市人民政府</footer></body></html>"""
+
+    assert parse_html(page, "d.html") == Article(
+        id="d.html",
+        title="景洪市：边境党建新气象",
+        body="景洪市推进边境党建。\n（责任编辑：岩温）",
+        date="2022-05-06",
+        source="景洪市委组织部",
+        file="d.html",
+    )
 
 
 def test_page_column_from_meta_and_title_from_title_tag():
@@ -137,7 +206,7 @@ def test_page_column_from_meta_and_title_from_title_tag():
       <meta name="ColumnName" content="组工要闻">
       <meta name="PubDate" content="2021-12-03 08:00">
       <title>州委组织部召开专题会议_西双版纳先锋</title></head>
-      <body><div class="header"><h1>西双版纳先锋</h1></div>
+      <body><div class="header"><h1>党建引领 边疆先锋</h1></div>
       <div class="wrap"><p>会议强调，要扎实推进基层党建。</p><p>会议要求，各级党组织抓好落实。</p>
       </div></body></html>"""
 

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.normalize import key_text, key_with_offsets
 
@@ -27,3 +29,47 @@ def test_offsets_point_at_original_characters():
     key, offsets = key_with_offsets(text)
     assert key == "抓党建促强边固防"
     assert [text[i] for i in offsets] == list(key)
+
+
+def _slow_key(text):
+    """The definition: every character through the per-character mapping."""
+    from indexer.normalize import _KeyBuilder
+
+    kb = _KeyBuilder()
+    for i, ch in enumerate(text):
+        kb.add_char(ch, i)
+    return "".join(kb.chars), kb.offsets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "抓党建,促强边固防(简称三抓三促)",
+        "GDP 2021年增长8.5%,5G基站3座",
+        "ＧＤＰ　２０２１ Ⅻ ① ㈠ ﬁ ½ x²",
+        "e\u0301 café CAFÉ İstanbul ß",
+        "党员+N”网格 \xa0 \u3000 末尾",
+        "",
+    ],
+)
+def test_fast_path_equals_the_definition(text):
+    assert key_with_offsets(text) == _slow_key(text)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("党建长廊ab AZ09,.:（）“”ＧＤ①ﬁé\u0301\xa0-_+") + ["\U0001f600"]
+        )
+    )
+)
+def test_fast_path_equals_the_definition_for_any_text(text):
+    assert key_with_offsets(text) == _slow_key(text)
+
+
+@given(st.text())
+def test_offsets_always_point_into_the_text(text):
+    key, offsets = key_with_offsets(text)
+    assert len(key) == len(offsets)
+    assert all(0 <= i < len(text) for i in offsets)
+    assert offsets == sorted(offsets)
