@@ -24,7 +24,7 @@ from typing import Any
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.normalize import display_normalize, key_text
+from indexer.normalize import display_normalize, query_key
 
 _setup_lock = threading.Lock()
 _ready = False
@@ -68,7 +68,7 @@ def segment(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _token_key(token: str) -> str:
     """Key form of one jieba token (cached: a corpus reuses few tokens)."""
-    return key_text(token).strip()
+    return query_key(token).strip()
 
 
 class JiebaTokenizer(Tokenizer):

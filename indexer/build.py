@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import chars
 from indexer.analysis import setup_jieba
+from indexer.errors import CorpusEmptyError
 from indexer.models import FileFailure, ReindexReport
 from indexer.prepare import PreparedFile, prepare_file, stat_key
 from indexer.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
@@ -92,6 +93,12 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     report = ReindexReport(full=full)
     with _timed("compared the corpus with the index"):
         plan = _plan(corpus_dir, old_files, report)
+    if old_files and len(plan.deleted) == len(old_files) and not plan.changed:
+        raise CorpusEmptyError(
+            f"{corpus_dir} has none of the {len(old_files)} indexed files any more; "
+            "refusing to empty the index (is the folder mounted?). "
+            "Use --full to rebuild it from what is there."
+        )
     if not full and not plan.changed and not plan.deleted:
         report.documents = manifest["documents"]
         report.generation = generation_number(prev_name)

@@ -31,5 +31,10 @@ class IndexBusyError(IndexerError):
     """Another reindex holds the writer lock."""
 
 
+class CorpusEmptyError(IndexerError):
+    """An incremental reindex would delete every article: more likely a
+    missing mount than an editor's intent."""
+
+
 class QueryError(IndexerError):
     """A query we will not run (too long, too many parts); the message is for the user."""

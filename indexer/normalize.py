@@ -6,6 +6,9 @@ site's full-width ``，：（）`` are the same), lower-case, and only letters a
 digits kept. Punctuation and spaces are dropped, except that one space is kept
 between two ASCII letters/digits so ``GDP 2021`` does not become ``gdp2021``.
 Dropping punctuation is what makes ``"抓党建促强边固防"`` find ``抓党建,促强边固防``.
+Sentence ends (。！？；) and line breaks are kept, as one BOUNDARY character
+that no query contains, so a phrase never matches across two sentences or
+paragraphs (``大水`` does not match ``重大。水域``).
 
 The same mapping with offsets (:func:`key_with_offsets`) lets the highlighter
 find matches in the key and mark the original characters, so display text is
@@ -18,21 +21,23 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Separators inside the per-article key stream (see chars.py); they can never
-# appear in a key because key_text keeps only letters, digits and single spaces.
+# Separators inside the per-article key stream (see chars.py); a query key
+# never contains them, so no match can span them.
 FIELD_SEP = "\x01"
+BOUNDARY = "\x02"
+_SENTENCE_ENDS = frozenset("。!?;\n")  # after NFKC: ！？； are ASCII
 
 
 @lru_cache(maxsize=65536)
 def _key_piece(ch: str) -> str:
     """Normalise one character: its NFKC form lower-cased, letters/digits only.
 
-    Returns "" for punctuation and symbols and " " for a separator position.
-    Cached because articles reuse a few thousand distinct characters.
+    Other characters become " " (a separator position), sentence ends and
+    line breaks BOUNDARY. Cached: articles reuse a few thousand characters.
     """
     out = []
     for c in unicodedata.normalize("NFKC", ch).lower():
-        out.append(c if c.isalnum() else " ")
+        out.append(c if c.isalnum() else BOUNDARY if c in _SENTENCE_ENDS else " ")
     return "".join(out)
 
 
@@ -48,10 +53,11 @@ class _KeyBuilder:
     """Accumulates key characters and their source offsets, keeping one space
     between two ASCII letters/digits that a separator stood between."""
 
-    def __init__(self) -> None:
+    def __init__(self, boundaries: bool = True) -> None:
         self.chars: list[str] = []
         self.offsets: list[int] = []
         self.pending_space = False
+        self.boundaries = boundaries
 
     def add_run(self, run: str, start: int) -> None:
         """A run that is already in key form (the common case: CJK text)."""
@@ -61,7 +67,13 @@ class _KeyBuilder:
 
     def add_char(self, ch: str, index: int) -> None:
         for c in _key_piece(ch):
-            if c == " ":
+            if c == BOUNDARY and self.boundaries:
+                if self.chars and self.chars[-1][-1] != BOUNDARY:
+                    self.chars.append(c)
+                    self.offsets.append(index)
+                self.pending_space = False
+                continue
+            if c in (" ", BOUNDARY):
                 self.pending_space = True
                 continue
             self._space_before(c, index)
@@ -80,7 +92,7 @@ class _KeyBuilder:
         self.pending_space = False
 
 
-def key_with_offsets(text: str) -> tuple[str, list[int]]:
+def key_with_offsets(text: str, boundaries: bool = True) -> tuple[str, list[int]]:
     """Return the key form of ``text`` and, for each key character, the index
     of the original character it came from.
 
@@ -88,7 +100,7 @@ def key_with_offsets(text: str) -> tuple[str, list[int]]:
     all Chinese text) are copied whole; everything else goes character by
     character through the same mapping, so both paths give the same key.
     """
-    kb = _KeyBuilder()
+    kb = _KeyBuilder(boundaries)
     pos = 0
     for m in _RUN.finditer(text):
         for i in range(pos, m.start()):
@@ -106,8 +118,14 @@ def key_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def key_text(text: str) -> str:
-    """The search key form of ``text`` (see module docstring)."""
+    """The search key form of a document's ``text`` (see module docstring)."""
     return key_with_offsets(text)[0]
+
+
+def query_key(text: str) -> str:
+    """The key form of what a user typed: like key_text, but a sentence end
+    in the query is only a separator, so the key can match a document."""
+    return key_with_offsets(text, boundaries=False)[0]
 
 
 def display_normalize(text: str) -> str:

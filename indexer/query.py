@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from indexer.analysis import segment
 from indexer.errors import QueryError
-from indexer.normalize import key_text
+from indexer.normalize import query_key
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
@@ -101,7 +101,7 @@ def _has_surrogates(q: str) -> bool:
 
 
 def _term(text: str, quoted: bool, negated: bool, title_only: bool) -> Term | None:
-    key = key_text(text)
+    key = query_key(text)
     if not key.strip():
         return None
     words = tuple(dict.fromkeys(segment(key)))

@@ -23,7 +23,7 @@ import numpy as np
 from indexer.errors import QueryError
 from indexer.highlight import highlight, snippet
 from indexer.models import Article, ArticleView, Hit, SearchPage
-from indexer.normalize import key_text
+from indexer.normalize import query_key
 from indexer.query import ParsedQuery, Term, parse_query
 from indexer.ranking import bm25f
 from indexer.store import Generation, SearchIndex
@@ -88,7 +88,7 @@ def _match_group(gen: Generation, group: list[Term]) -> tuple[np.ndarray, np.nda
     if len(positives) > 1:
         every_phrase = reduce(np.intersect1d, [phrase for _, phrase in found])
         tiers[np.isin(cids, every_phrase, assume_unique=True)] = 1
-        whole = key_text(" ".join(t.text for t in positives))
+        whole = query_key(" ".join(t.text for t in positives))
         tiers[np.isin(cids, gen.chars.find(whole), assume_unique=True)] = 2
     else:
         whole = positives[0].key
@@ -138,7 +138,7 @@ def highlight_needles(parsed: ParsedQuery) -> list[str]:
     for group in parsed.groups:
         positives = [t for t in group if not t.negated]
         if len(positives) > 1:
-            needles.append(key_text(" ".join(t.text for t in positives)))
+            needles.append(query_key(" ".join(t.text for t in positives)))
         needles.extend(t.key for t in positives)
     for t in parsed.positives:
         if not t.quoted:

@@ -3,6 +3,7 @@
 import pytest
 
 from indexer import IndexBusyError, open_index, reindex, search
+from indexer.errors import CorpusEmptyError
 from indexer.store import current_generation, writer_lock
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
@@ -131,6 +132,16 @@ def test_leftover_of_a_dead_writer_is_cleared(built):
     reindex(corpus_dir, index_dir)
     assert not (index_dir / "g000099.tmp-12345").exists()
     assert current_generation(index_dir) == "g000002"
+
+
+def test_emptied_corpus_does_not_empty_the_index(built, opened):
+    corpus_dir, index_dir, _ = built
+    for path in corpus_dir.iterdir():
+        path.unlink()
+    with pytest.raises(CorpusEmptyError, match="refusing to empty the index"):
+        reindex(corpus_dir, index_dir)
+    assert opened(index_dir).doc_count == ARTICLES
+    assert reindex(corpus_dir, index_dir, full=True).documents == 0
 
 
 def test_missing_corpus_is_an_error(tmp_path):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.normalize import key_text, key_with_offsets
+from indexer.normalize import key_text, key_with_offsets, query_key
 
 
 @pytest.mark.parametrize(
@@ -18,10 +18,18 @@ from indexer.normalize import key_text, key_with_offsets
         ("“三抓三促”", "三抓三促"),
         ("党员+N”网格", "党员n网格"),
         ("  \xa0 ", ""),
+        ("重大。水域", "重大\x02水域"),  # a sentence end stays a boundary
+        ("一是抓党建；二是促发展！", "一是抓党建\x02二是促发展\x02"),
+        ("第一段。\n第二段", "第一段\x02第二段"),  # one boundary, however many
     ],
 )
 def test_key_text(text, key):
     assert key_text(text) == key
+
+
+def test_query_key_treats_sentence_ends_as_spaces():
+    assert query_key("重大。水域") == "重大水域"
+    assert query_key("GDP!2021") == "gdp 2021"
 
 
 def test_offsets_point_at_original_characters():
@@ -59,7 +67,7 @@ def test_fast_path_equals_the_definition(text):
 @given(
     st.text(
         alphabet=st.sampled_from(
-            list("党建长廊ab AZ09,.:（）“”ＧＤ①ﬁé\u0301\xa0-_+") + ["\U0001f600"]
+            list("党建长廊ab AZ09,.:（）“”ＧＤ①ﬁé\u0301\xa0-_+。!\n") + ["\U0001f600"]
         )
     )
 )

@@ -48,6 +48,12 @@ def test_quoted_phrase_ignores_punctuation(search_index):
     assert ids(page) == [SEED]
 
 
+def test_phrase_never_spans_a_sentence_end(search_index):
+    # JINGHONG: "…工作推进会。会议要求…" has 推进会 and 会议 across a full stop
+    assert search(search_index, '"推进会会议"').total == 0
+    assert ids(search(search_index, '"推进会"')) == [JINGHONG]
+
+
 def test_spaces_mean_and(search_index):
     page = search(search_index, "打洛镇 强边固防")
     assert ids(page) == [GBK, SEED]  # both in the title, then both in the body

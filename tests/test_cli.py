@@ -1,0 +1,87 @@
+"""The command line, through click's runner against real folders."""
+
+import json
+
+from indexer.cli import cli
+from indexer.store import writer_lock
+
+SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
+
+
+def test_reindex_prints_a_summary_and_the_failures(runner, corpus_dir, tmp_path):
+    index = tmp_path / "index"
+    result = runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        "full rebuild: 6 added, 0 updated, 0 deleted, 0 unchanged, 1 failed; "
+        "6 articles in the index ("
+    )
+    assert f"  added: {SEED}" in lines
+    assert lines[-1] == "  failed: broken-binary.txt: binary file (not text)"
+
+
+def test_reindex_json(runner, corpus_dir, tmp_path):
+    index = tmp_path / "index"
+    runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(index)])
+    (corpus_dir / SEED).unlink()
+    args = ["reindex", "--corpus", str(corpus_dir), "--index", str(index), "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["added"], report["updated"], report["deleted"]) == ([], [], [SEED])
+    assert report["unchanged"] == 5
+    assert report["failed"] == [{"path": "broken-binary.txt", "reason": "binary file (not text)"}]
+    assert report["documents"] == 5
+    assert report["full"] is False
+
+
+def test_reindex_while_another_runs(runner, corpus_dir, tmp_path):
+    index = tmp_path / "index"
+    with writer_lock(index):
+        result = runner.invoke(cli, ["reindex", "--corpus", str(corpus_dir), "--index", str(index)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: another reindex is running on {index}; try again when it finishes\n"
+    )
+
+
+def test_reindex_missing_corpus(runner, tmp_path):
+    result = runner.invoke(
+        cli, ["reindex", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "index")]
+    )
+    assert result.exit_code == 1
+    assert result.output == f"Error: corpus folder not found: {tmp_path / 'nope'}\n"
+
+
+def test_search_text(runner, index_dir):
+    result = runner.invoke(cli, ["search", "中缅边境", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1 articles (")
+    assert lines[1:] == [
+        "2020-12-01  2020-12-01-daluo-qiangbian-gufang-gbk.txt",
+        "    勐海县打洛镇强边固防工作纪实",
+    ]
+
+
+def test_search_json(runner, index_dir):
+    result = runner.invoke(cli, ["search", "中缅边境", "--index", str(index_dir), "--json"])
+    data = json.loads(result.output)
+    assert data["total"] == 1
+    assert data["hits"][0]["id"] == "2020-12-01-daluo-qiangbian-gufang-gbk.txt"
+    assert "<mark>中缅边境</mark>" in data["hits"][0]["snippet_html"]
+
+
+def test_search_without_index(runner, tmp_path):
+    result = runner.invoke(cli, ["search", "党建", "--index", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: no index at {tmp_path}; run 'python -m indexer reindex --index {tmp_path}'\n"
+    )
+
+
+def test_search_query_too_long(runner, index_dir):
+    result = runner.invoke(cli, ["search", "党" * 300, "--index", str(index_dir)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: 查询太长")
