@@ -73,38 +73,52 @@ _MAX_TRAILING_SOURCE = 60  # longer "来源:…" lines are paragraphs, kept
 
 
 def iter_corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every article file under ``corpus_dir``, sorted by id.
+    """Every article file under ``corpus_dir``, sorted by id (see scan_corpus)."""
+    return [path for _, path in scan_corpus(corpus_dir)]
+
+
+def scan_corpus(corpus_dir: Path) -> list[tuple[str, Path]]:
+    """(id, path) of every article file under ``corpus_dir``, sorted by id.
 
     Sorted so reindex reports and tests are stable across file systems. Hidden
     files and folders (editor swap files, ``.git``), ``README*`` notes and
     symlinks leading outside the corpus are skipped; symlinked folders are not
-    followed, so one file is never indexed twice under two ids.
+    followed, so one file is never indexed twice under two ids. Works on
+    directory entries and strings, not pathlib, because a reindex of a large
+    corpus runs it on every file before it knows what changed.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     root = corpus_dir.resolve()
-    found = []
-    for folder, dirnames, filenames in os.walk(corpus_dir):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            path = Path(folder, name)
-            if _is_article_file(path, root):
-                found.append(path)
-    return sorted(found, key=lambda p: article_id(p, corpus_dir))
+    found: list[tuple[str, Path]] = []
+    pending = [("", os.fspath(corpus_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                elif _is_article_entry(entry, root):
+                    found.append((rel, Path(entry.path)))
+    found.sort()
+    return found
 
 
-def _is_article_file(path: Path, root: Path) -> bool:
+def _is_article_entry(entry: os.DirEntry, root: Path) -> bool:
     """Whether a file found in the walk should be indexed."""
-    name = path.name
-    if name.startswith(".") or name.upper().startswith("README"):
+    name = entry.name
+    if name.upper().startswith("README"):
         return False
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    if os.path.splitext(name)[1].lower() not in SUPPORTED_SUFFIXES:
         return False
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        logger.warning("skipping %s: symlink points outside the corpus", path)
+    if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+        logger.warning("skipping %s: symlink points outside the corpus", entry.path)
         return False
-    return path.is_file()
+    return entry.is_file()
 
 
 def article_id(path: Path, corpus_dir: Path) -> str:

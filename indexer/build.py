@@ -83,7 +83,6 @@ def reindex(
 
 
 def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexReport:
-    setup_jieba(index_dir / "cache")
     prev_name = current_generation(index_dir)
     prev = index_dir / prev_name if prev_name else None
     manifest = read_json(prev / MANIFEST) if prev else None
@@ -103,6 +102,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
         report.documents = manifest["documents"]
         report.generation = generation_number(prev_name)
         return report
+    setup_jieba(index_dir / "cache")  # before Whoosh forks its writer processes
     number = generation_number(prev_name) + 1
     tmp = index_dir / f"{generation_name(number)}.tmp-{os.getpid()}"
     tmp.mkdir()
@@ -139,12 +139,11 @@ def _plan(corpus_dir: Path, old_files: dict, report: ReindexReport) -> _Plan:
     """Sort the corpus into changed, unchanged and deleted files. Only files
     whose size or mtime moved are read (and hashed); unchanged files that
     failed before are reported again without being parsed again."""
-    from indexer.articles import article_id, iter_corpus_files
+    from indexer.articles import scan_corpus
 
     plan = _Plan()
     seen = set()
-    for path in iter_corpus_files(corpus_dir):
-        rel = article_id(path, corpus_dir)
+    for rel, path in scan_corpus(corpus_dir):
         seen.add(rel)
         old = old_files.get(rel)
         if old and old["stat"] != stat_key(path):
@@ -335,27 +334,52 @@ class _Builder:
     def _per_document_arrays(self) -> tuple[np.ndarray, int]:
         """Arrays readers memory-map instead of asking Whoosh per document:
         cid -> docnum (docmap.npy, returned), and per docnum the field lengths
-        BM25F needs (field_lengths.npy) and the date as YYYYMMDD (dates.npy)."""
+        BM25F needs (field_lengths.npy) and the date as YYYYMMDD (dates.npy).
+
+        A Whoosh segment never changes once written, so its part is computed
+        once and kept beside it (``seg-<id>.npz``); an incremental reindex
+        only reads the documents of its new segment."""
         docmap = np.full(max(self.next_cid, 1), -1, dtype=np.int64)
-        live = 0
         with self.ix.reader() as reader:
             count = reader.doc_count_all()
             lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
             dates = np.zeros(max(count, 1), dtype=np.int32)
-            if count:
-                cids = reader.column_reader("cid")
-                date_col = reader.column_reader("date")
-                for docnum in range(count):
-                    if reader.is_deleted(docnum):
-                        continue
-                    docmap[cids[docnum]] = docnum
-                    live += 1
-                    for i, name in enumerate(RANKED_FIELDS):
-                        lengths[docnum, i] = reader.doc_field_length(docnum, name)
-                    dates[docnum] = _date_number(date_col[docnum])
+            leaves = reader.leaf_readers() if count else []
+            for leaf, offset in leaves:
+                cids, seg_lengths, seg_dates = self._segment_arrays(leaf)
+                end = offset + len(cids)
+                lengths[offset:end], dates[offset:end] = seg_lengths, seg_dates
+                live = np.ones(len(cids), dtype=bool)
+                if leaf.has_deletions():
+                    live[list(leaf.segment().deleted_docs())] = False
+                docmap[cids[live]] = offset + np.flatnonzero(live)
+            self._drop_unused_segment_arrays({leaf.segment().segment_id() for leaf, _ in leaves})
         np.save(self.folder / "field_lengths.npy", lengths)
         np.save(self.folder / "dates.npy", dates)
-        return docmap, live
+        return docmap, int(np.count_nonzero(docmap >= 0))
+
+    def _segment_arrays(self, leaf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        path = self.folder / f"seg-{leaf.segment().segment_id()}.npz"
+        if path.exists():
+            with np.load(path) as cached:
+                return cached["cids"], cached["lengths"], cached["dates"]
+        n = leaf.doc_count_all()
+        cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
+        cids = np.array([cid_col[d] for d in range(n)], dtype=np.int64)
+        lengths = np.array(
+            [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
+            dtype=np.float32,
+        ).reshape(n, len(RANKED_FIELDS))
+        dates = np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32)
+        with open(path, "wb") as f:
+            np.savez(f, cids=cids, lengths=lengths, dates=dates)
+        return cids, lengths, dates
+
+    def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
+        """Remove the cached arrays of segments Whoosh merged away."""
+        for path in self.folder.glob("seg-*.npz"):
+            if path.stem[4:] not in segment_ids:
+                path.unlink()
 
 
 @contextmanager

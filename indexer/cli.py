@@ -162,3 +162,58 @@ def _page_dict(result) -> dict:
             for h in result.hits
         ],
     }
+
+
+# --- check: the index against the corpus and itself ---------------------------
+
+
+@cli.command()
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.pass_context
+def check(ctx: click.Context, corpus_dir: Path, index_dir: Path, as_json: bool) -> None:
+    """Verify the index against the corpus and itself (changes nothing).
+
+    Exit status 1 when anything differs."""
+    from indexer.check import check_index, format_check
+
+    with _errors_as_click():
+        report = check_index(corpus_dir, index_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_check(report))
+    if not report.ok:
+        ctx.exit(1)
+
+
+# --- watch: reindex whenever the corpus changes (indexer/watch.py) ------------
+
+
+@cli.command()
+@corpus_option
+@index_option
+@click.option(
+    "--debounce",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds without further changes before reindexing.",
+)
+def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
+    """Reindex whenever article files in the corpus change (Ctrl-C stops)."""
+    from datetime import datetime
+
+    from indexer.watch import CorpusWatcher  # watchdog is only needed here
+
+    def echo_report(report: ReindexReport) -> None:
+        click.echo(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {format_report(report)}")
+
+    with _errors_as_click():
+        watcher = CorpusWatcher(corpus_dir, index_dir, debounce, on_report=echo_report)
+    click.echo(f"watching {corpus_dir} (Ctrl-C stops)")
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        click.echo("stopped watching")

@@ -38,3 +38,13 @@ class CorpusEmptyError(IndexerError):
 
 class QueryError(IndexerError):
     """A query we will not run (too long, too many parts); the message is for the user."""
+
+
+class UploadError(IndexerError):
+    """A file or pasted article the admin page will not save; the reason is
+    shown to the uploader next to the name they gave."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason

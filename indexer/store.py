@@ -28,6 +28,8 @@ import fcntl
 import json
 import os
 import shutil
+import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,7 +71,7 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, data: Any) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         f.flush()
         os.fsync(f.fileno())
 
@@ -94,6 +96,43 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+# Writer-lock descriptors this process holds. flock belongs to the open file,
+# which fork() shares: a process forked during a reindex (Whoosh's writer
+# processes, see build.py) would hold the lock too, and if the reindex is
+# killed those workers wait on their job queue forever, so every later
+# reindex would be refused as busy. Forked children therefore close their copy
+# at once and (on Linux) are killed along with the reindex that forked them.
+_held_locks: dict[int, int] = {}  # descriptor -> pid of the process that took the lock
+
+
+def _after_fork_in_child() -> None:
+    if not _held_locks:
+        return
+    parent = next(iter(_held_locks.values()))
+    for fd in _held_locks:
+        try:
+            os.close(fd)  # drops this process's reference, not the parent's lock
+        except OSError:
+            pass
+    _held_locks.clear()
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to SIGKILL this forked process when ``parent`` dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @contextmanager
 def writer_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
     """Hold the index's one writer lock; raise IndexBusyError if another
@@ -112,18 +151,26 @@ def writer_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
             raise
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
+        _held_locks[fd] = os.getpid()
         yield
     finally:
+        _held_locks.pop(fd, None)
         os.close(fd)  # closing releases the flock
 
 
 def remove_stale(index_dir: Path) -> list[str]:
-    """Delete half-built generations left by writers that died. Call only
-    while holding the writer lock."""
+    """Delete generations left by writers that died: half-built ``.tmp-``
+    folders, and complete ones renamed into place but never named in CURRENT
+    (killed between the two steps of :func:`publish`), whose name the next
+    generation needs. No reader can have opened either. Call only while
+    holding the writer lock."""
+    live = generation_number(current_generation(index_dir))
     removed = []
-    for p in index_dir.glob("g*.tmp-*"):
-        shutil.rmtree(p, ignore_errors=True)
-        removed.append(p.name)
+    for p in sorted(index_dir.glob("g*")):
+        unpublished = p.name[1:].isdigit() and int(p.name[1:]) > live
+        if p.is_dir() and (".tmp-" in p.name or unpublished):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
     return removed
 
 
