@@ -1,5 +1,7 @@
 # Set-up and everyday commands. Everything runs from a fresh clone:
 #   make serve   venv + install + index corpus/ if needed + serve on $(HOST):$(PORT)
+#   make serve-prod  the same, served by gunicorn (gunicorn.conf.py) on $(HOST):$(PROD_PORT)
+#   make demo    2,000 generated articles in instance/demo/, served with a "sample data" banner
 #   make test    venv + install + lint + the whole test suite (browser tests included)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,8 +11,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CORPUS_DIR ?= corpus
 INDEX_DIR ?= instance/index
+# gunicorn's port: 8000, or PORT when given (make serve-prod PORT=9000).
+PROD_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
+DEMO_DIR := instance/demo
+DEMO_COUNT := 2000
 
-.PHONY: install serve index reindex test lint bench clean
+.PHONY: install serve serve-prod demo index reindex test lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +34,21 @@ reindex: index
 
 serve: index
 	$(PY) search_app.py --host $(HOST) --port $(PORT) --index $(INDEX_DIR) --corpus $(CORPUS_DIR)
+
+serve-prod: index
+	FLASK_INDEX_DIR=$(abspath $(INDEX_DIR)) FLASK_CORPUS_DIR=$(abspath $(CORPUS_DIR)) \
+	  HOST=$(HOST) PORT=$(PROD_PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# Generated once (seed 1); regenerated only when the generator changes.
+$(DEMO_DIR)/corpus.stamp: bench/generate.py | $(VENV)/.installed
+	rm -rf $(DEMO_DIR)/corpus
+	$(PY) bench/generate.py --count $(DEMO_COUNT) --out $(DEMO_DIR)/corpus --seed 1
+	touch $@
+
+demo: install $(DEMO_DIR)/corpus.stamp
+	$(PY) -m indexer reindex --corpus $(DEMO_DIR)/corpus --index $(DEMO_DIR)/index
+	FLASK_DEMO=1 $(PY) search_app.py --host $(HOST) --port $(PORT) \
+	  --index $(DEMO_DIR)/index --corpus $(DEMO_DIR)/corpus
 
 lint: install
 	$(PY) -m ruff check .

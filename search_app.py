@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
 import indexer
@@ -72,6 +73,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PAGE_SIZE=10,
         MAX_PER_PAGE=100,
         BUILD_IF_MISSING=True,
+        DEMO=False,  # a banner on every page: the articles are generated samples
+        PROXY_FIX=0,  # number of reverse proxies in front whose X-Forwarded-* to trust
     )
     app.config.from_prefixed_env()
     if test_config is not None:
@@ -90,7 +93,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_views(app)
     register_error_handlers(app)
     app.after_request(add_security_headers)
+
+    # Admin pages (search_admin.py): /admin exists only when SEARCH_ADMIN_TOKEN is set.
+    from search_admin import init_app as init_admin
+
+    init_admin(app)
+
+    if app.config["PROXY_FIX"]:
+        trust_proxy_headers(app, int(app.config["PROXY_FIX"]))
     return app
+
+
+def trust_proxy_headers(app: Flask, proxies: int) -> None:
+    """Behind nginx every request comes from 127.0.0.1 over plain HTTP; take the
+    client address and scheme from the X-Forwarded-For/-Proto headers that the
+    last ``proxies`` proxies set. Off by default: without a proxy in front,
+    anyone could send those headers and pose as another address."""
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def build_missing_index(app: Flask) -> None:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import mmap
 import os
-from bisect import bisect_right
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +36,9 @@ _SHIFT = np.uint64(21)  # code points fit in 21 bits
 # Bigrams of the title are indexed a second time with this bit set, so a
 # title-only search starts from articles whose *title* has every bigram.
 _TITLE = np.uint64(1 << 42)
+CACHE_NEEDLES = 256  # answers kept per generation
 _NO_FLAG = np.uint64(0)
 _SEP_BYTE = FIELD_SEP.encode()
-# Above this share of a segment's documents, scanning the whole key file is
-# cheaper than checking candidates one by one.
-_SCAN_SHARE = 0.25
 
 
 def key_stream(title_key: str, body_key: str) -> str:
@@ -166,30 +165,19 @@ class Segment:
         """Local numbers of documents whose key stream contains ``needle``
         (within the title when ``title_only``)."""
         cands = self.candidates(needle, title_only)
-        exact = len(needle) <= 2
-        if exact or not len(cands):
-            return cands
-        pattern = needle.encode("utf-8")
-        if len(cands) > _SCAN_SHARE * len(self) and not title_only:
-            return np.intersect1d(cands, self._scan(pattern), assume_unique=True)
-        keep = [i for i in cands.tolist() if pattern in self._part(i, title_only)]
+        if len(needle) <= 2 or not len(cands):
+            return cands  # bigram presence is the answer
+        pattern, starts, find = needle.encode("utf-8"), self._starts, self.keys.find
+        if title_only:
+            keep = [
+                i
+                for i in cands.tolist()
+                if find(pattern, starts[i], find(_SEP_BYTE, starts[i], starts[i + 1])) != -1
+            ]
+        else:
+            # mmap.find within the document's range: no copy, one C call each
+            keep = [i for i in cands.tolist() if find(pattern, starts[i], starts[i + 1]) != -1]
         return np.array(keep, dtype=np.uint32)
-
-    def _part(self, local: int, title_only: bool) -> bytes:
-        s = self.stream(local)
-        return s[: s.index(_SEP_BYTE)] if title_only else s
-
-    def _scan(self, pattern: bytes) -> np.ndarray:
-        """Every document containing ``pattern``, by searching the key file."""
-        hits = []
-        starts, find = self._starts, self.keys.find
-        pos = find(pattern)
-        while pos != -1:
-            doc = bisect_right(starts, pos) - 1
-            hits.append(doc)
-            # jump to the next document: one hit per document is enough
-            pos = find(pattern, starts[doc + 1])
-        return np.array(hits, dtype=np.uint32)
 
 
 @dataclass
@@ -198,6 +186,8 @@ class CharIndex:
 
     segments: list[Segment]
     dead: np.ndarray  # bool per cid: True when the article was deleted or replaced
+    cache: OrderedDict = field(default_factory=OrderedDict)  # (needle, title_only) -> cids
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, folder: Path, names: Iterable[str], dead_cids: np.ndarray, next_cid: int):
@@ -210,7 +200,24 @@ class CharIndex:
             seg.close()
 
     def find(self, needle: str, title_only: bool = False) -> np.ndarray:
-        """Sorted cids of live articles containing ``needle`` (key form)."""
+        """Sorted cids of live articles containing ``needle`` (key form).
+
+        Answers are cached per generation (it never changes): popular
+        searches and their parts repeat. The arrays are read-only."""
+        key = (needle, title_only)
+        with self.lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        cids = self._find(needle, title_only)
+        cids.flags.writeable = False
+        with self.lock:
+            self.cache[key] = cids
+            while len(self.cache) > CACHE_NEEDLES:
+                self.cache.popitem(last=False)
+        return cids
+
+    def _find(self, needle: str, title_only: bool) -> np.ndarray:
         if not needle:
             return np.zeros(0, dtype=np.int64)
         parts = [np.asarray(seg.cids)[seg.find(needle, title_only)] for seg in self.segments]

@@ -91,7 +91,7 @@ def check_index(corpus_dir: str | Path, index_dir: str | Path) -> CheckReport:
     _compare_corpus(corpus_dir, files, report)
     try:
         _check_generation(generation, files, report)
-    except (OSError, ValueError, KeyError, IndexError, EOFError) as e:
+    except Exception as e:  # a damaged file can fail in any way; that is the finding
         report.add("unreadable index", f"{generation}: {type(e).__name__}: {e}")
     return report
 
@@ -125,11 +125,11 @@ def _compare_corpus(corpus_dir: Path, files: dict, report: CheckReport) -> None:
 def _check_generation(generation: Path, files: dict, report: CheckReport) -> None:
     """The generation against itself: counts, cid <-> docnum, article ids."""
     manifest = read_json(generation / MANIFEST)
-    docmap = np.load(generation / "docmap.npy")
+    docmap = _load_array(generation / "docmap.npy")
     chars = CharIndex.open(
         generation / "chars",
         manifest["segments"],
-        np.load(generation / "dead.npy"),
+        _load_array(generation / "dead.npy"),
         manifest["next_cid"],
     )
     try:
@@ -160,6 +160,14 @@ def _check_generation(generation: Path, files: dict, report: CheckReport) -> Non
     for cid in sorted(whoosh_cids - set(char_cids.tolist())):
         report.add("Whoosh only", f"cid {cid} is not in the character index")
     _check_duplicates(docs, files, report)
+
+
+def _load_array(path: Path) -> np.ndarray:
+    """np.load, naming the file when it cannot (numpy's errors do not)."""
+    try:
+        return np.load(path)
+    except (OSError, ValueError, EOFError) as e:
+        raise ValueError(f"{path.name}: {e}") from e
 
 
 def _whoosh_documents(generation: Path) -> dict[int, tuple[str, str, int]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -57,31 +57,38 @@ def read_postings(searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarr
         reader = leaf.reader()
         if (field, word) not in reader:
             continue
-        m = reader.postings(field, word)
-        for block_ids, block_weights in _blocks(m):
-            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(block_weights, dtype=np.float64))
+        for block_ids, block_weights in _blocks(reader.postings(field, word)):
+            ids.append(block_ids + offset)
+            weights.append(block_weights)
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _blocks(m) -> Iterable[tuple[Iterable[int], Iterable[float]]]:
-    """Posting blocks of a matcher: whole decoded blocks for Whoosh 3's leaf
-    matcher, one posting at a time for anything else."""
-    if isinstance(m, W3LeafMatcher):
+def _blocks(m) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Posting blocks of a matcher as arrays: Whoosh 3's leaf matcher's
+    blocks decoded with numpy (its own delta decoding is a Python loop per
+    posting), one posting at a time for any other matcher."""
+    if not isinstance(m, W3LeafMatcher):
+        ids, weights = [], []
         while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            yield m._ids, m._weights
-            m._next_block()
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
         return
-    ids, weights = [], []
     while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    yield ids, weights
+        m._read_data()
+        raw_ids, raw_weights = m._data[0], m._data[1]
+        ids = np.asarray(raw_ids, dtype=np.int64)
+        if not m._byteids:
+            ids = np.cumsum(ids)
+        if raw_weights is None or isinstance(raw_weights, float):
+            weights = np.full(len(ids), raw_weights or 1.0, dtype=np.float64)
+        else:
+            weights = np.asarray(raw_weights, dtype=np.float64)
+        yield ids, weights
+        m._next_block()
 
 
 def bm25f(

@@ -104,7 +104,7 @@ def _match_term(gen: Generation, term: Term) -> tuple[np.ndarray, np.ndarray]:
     more characters (single characters such as 在 or 的 would match anything).
     """
     phrase = gen.chars.find(term.key, term.title_only)
-    words = ranking_words(term)
+    words = [w for w in term.words if len(w) > 1]
     if term.quoted or len(words) < 2:
         return phrase, phrase
     by_words = reduce(np.intersect1d, [gen.chars.find(w, term.title_only) for w in words])
@@ -112,10 +112,11 @@ def _match_term(gen: Generation, term: Term) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ranking_words(term: Term) -> list[str]:
-    """The term's words that rank: those of two or more characters, unless it
-    has none."""
+    """The term's words that rank: those of two or more characters; a lone
+    single-character word only when it is the whole term (县), since 的 or 在
+    inside a longer input carry no weight and cost a posting list each."""
     long = [w for w in term.words if len(w) > 1]
-    return long or list(term.words)
+    return long or (list(term.words) if len(term.words) == 1 else [])
 
 
 def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: _Match):

@@ -410,6 +410,15 @@ def test_too_large_uploads_are_413(make_app, corpus_dir):
     assert not (corpus_dir / "uploads").exists()
 
 
+def test_a_too_long_paste_is_413(make_app, corpus_dir):
+    client = make_app(MAX_FORM_MEMORY_SIZE=1024).test_client()
+    form = multipart([], title="标题", column="工作动态", body="党建" * 1000)  # as curl -F sends
+    response = client.post("/admin/paste", headers=BEARER, **form)
+    assert response.status_code == 413
+    assert response.json == {"error": "粘贴的正文超过 1 KiB 的上限，请改为上传文件。"}
+    assert not (corpus_dir / "uploads").exists()
+
+
 def test_uploads_are_limited_to_16_mib_by_default(admin_app):
     assert admin_app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
 

@@ -60,8 +60,8 @@ def test_dead_articles_are_not_found(tmp_path):
     ix.close()
 
 
-def test_scan_path_agrees_with_candidate_check(tmp_path):
-    """Common phrases are verified by scanning the key file; rare ones one by one."""
+def test_many_candidates(tmp_path):
+    """A phrase in most articles: every candidate is checked, none lost."""
     docs = [(i, key_stream(f"标题{i}", "边疆党建长廊" if i % 2 else "边疆党建")) for i in range(40)]
     write_segment(tmp_path, "s1", docs)
     ix = CharIndex.open(tmp_path, ["s1"], np.array([], dtype=np.int64), 40)

@@ -160,54 +160,52 @@ def _docmap_file_truncated(gen: Path) -> None:
     (gen / "docmap.npy").write_bytes((gen / "docmap.npy").read_bytes()[:20])
 
 
+DAMAGE = [
+    (
+        _swap_two_docmap_entries,
+        [
+            "  docmap.npy: {id0} is document 0 but its cid 0 maps to 1",
+            "  docmap.npy: {id1} is document 1 but its cid 1 maps to 0",
+        ],
+    ),
+    (
+        _docmap_points_a_dead_cid_at_a_document,
+        ["  docmap.npy: cid 6 maps to document 2, but no live article has that cid"],
+    ),
+    (
+        _article_dropped_from_files_json,
+        [
+            "  article counts differ: Whoosh 6, manifest.json 6, character index 6, files.json 5",
+            f"  not in files.json: {DALUO} (cid 0, document 0) from {DALUO}",
+        ],
+    ),
+    (
+        _article_listed_twice_in_files_json,
+        [
+            "  deleted from the corpus: copy.txt",
+            "  article counts differ: Whoosh 6, manifest.json 6, character index 6, files.json 7",
+            f"  article id twice: {DALUO} is 2 articles in files.json",
+        ],
+    ),
+    (
+        _live_article_marked_dead,
+        [
+            "  article counts differ: Whoosh 6, manifest.json 6, character index 5, files.json 6",
+            "  Whoosh only: cid 3 is not in the character index",
+        ],
+    ),
+    (
+        _manifest_count_wrong,
+        [
+            "  article counts differ: Whoosh 6, manifest.json 7, character index 6, files.json 6",
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("damage", "expected"),
-    [
-        (
-            _swap_two_docmap_entries,
-            [
-                "  docmap.npy: {id0} is document 0 but its cid 0 maps to 1",
-                "  docmap.npy: {id1} is document 1 but its cid 1 maps to 0",
-            ],
-        ),
-        (
-            _docmap_points_a_dead_cid_at_a_document,
-            ["  docmap.npy: cid 6 maps to document 2, but no live article has that cid"],
-        ),
-        (
-            _article_dropped_from_files_json,
-            [
-                "  article counts differ: "
-                "Whoosh 6, manifest.json 6, character index 6, files.json 5",
-                f"  not in files.json: {DALUO} (cid 0, document 0) from {DALUO}",
-            ],
-        ),
-        (
-            _article_listed_twice_in_files_json,
-            [
-                "  deleted from the corpus: copy.txt",
-                "  article counts differ: "
-                "Whoosh 6, manifest.json 6, character index 6, files.json 7",
-                f"  article id twice: {DALUO} is 2 articles in files.json",
-            ],
-        ),
-        (
-            _live_article_marked_dead,
-            [
-                "  article counts differ: "
-                "Whoosh 6, manifest.json 6, character index 5, files.json 6",
-                "  Whoosh only: cid 3 is not in the character index",
-            ],
-        ),
-        (
-            _manifest_count_wrong,
-            [
-                "  article counts differ: "
-                "Whoosh 6, manifest.json 7, character index 6, files.json 6",
-            ],
-        ),
-    ],
-    ids=lambda v: v.__name__.strip("_") if callable(v) else "",
+    [pytest.param(damage, lines, id=damage.__name__.strip("_")) for damage, lines in DAMAGE],
 )
 def test_damage_to_the_generation_is_reported(
     runner,
@@ -235,12 +233,38 @@ def test_damage_to_the_generation_is_reported(
     assert run_check(runner, corpus_dir, built).exit_code == 0  # the original is untouched
 
 
-def test_unreadable_generation_file_is_reported_not_raised(corpus_dir, built, tmp_path):
+def _whoosh_toc_deleted(gen: Path) -> None:
+    for toc in gen.glob("_MAIN_*.toc"):
+        toc.unlink()
+
+
+def _character_segment_deleted(gen: Path) -> None:
+    next(gen.glob("chars/*.keys")).unlink()
+
+
+@pytest.mark.parametrize(
+    ("damage", "error"),
+    [
+        (_docmap_file_truncated, "ValueError: docmap.npy: "),
+        (_whoosh_toc_deleted, "EmptyIndexError: "),
+        (_character_segment_deleted, "FileNotFoundError: "),
+    ],
+    ids=["docmap-truncated", "whoosh-toc-deleted", "character-segment-deleted"],
+)
+def test_unreadable_generation_is_reported_not_raised(
+    runner, corpus_dir: Path, built: Path, tmp_path: Path, damage, error: str
+):
     damaged = copy_index(built, tmp_path / "damaged")
-    _docmap_file_truncated(damaged / current_generation(damaged))
+    generation = damaged / current_generation(damaged)
+    damage(generation)
     report = check_index(corpus_dir, damaged)
     assert [d.kind for d in report.differences] == ["unreadable index"]
-    assert report.differences[0].detail.startswith(f"{damaged / current_generation(damaged)}: ")
+    assert report.differences[0].detail.startswith(f"{generation}: {error}")
+    result = run_check(runner, corpus_dir, damaged)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "run 'python -m indexer reindex --full' to bring the index up to date"
+    )
 
 
 def copy_index(index: Path, target: Path) -> Path:

@@ -21,8 +21,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -289,14 +290,14 @@ def test_sigkill_mid_reindex_keeps_the_old_index(
     assert check_index(changed_corpus, index).ok
 
 
-def read_lines(stream, into: queue.Queue) -> None:
+def read_lines(stream: IO[str], into: queue.Queue) -> None:
     """Pass each JSON line of ``stream`` to ``into``; None at the end."""
     for line in stream:
         into.put(json.loads(line))
     into.put(None)
 
 
-def lines_until(lines: queue.Queue, done) -> Iterator[dict]:
+def lines_until(lines: queue.Queue, done: Callable[[dict], bool]) -> Iterator[dict]:
     """Lines from the reader until one satisfies ``done`` (included), or it ends."""
     while (line := lines.get(timeout=TIMEOUT)) is not None:
         yield line
@@ -329,10 +330,10 @@ def test_reader_sees_old_results_then_new_ones_and_never_an_error(
         )
         finished = time.monotonic()
         assert run.returncode == 0, run.stderr
-        assert json.loads(run.stdout)["added"] != []
-        with open_index(index) as ix:
-            new = ("g000002", search(ix, query).total, ix.doc_count)
-        seen += lines_until(lines, lambda line: line.get("generation") == new[0])
+        assert len(json.loads(run.stdout)["added"]) == READER_ADDED
+        # A search that starts after the reindex has finished must see it, so
+        # this waits for the reader's first such search.
+        seen += lines_until(lines, lambda line: line["t"] > finished)
     finally:
         stop.touch()
         reader.wait(timeout=TIMEOUT)
@@ -342,9 +343,12 @@ def test_reader_sees_old_results_then_new_ones_and_never_an_error(
 
     assert [line["error"] for line in seen if "error" in line] == []
     assert reader.returncode == 0, (tmp_path / "reader.err").read_text()
+    with open_index(index) as ix:
+        new = ("g000002", search(ix, query).total, ix.doc_count)
     assert old[1:] != new[1:]
+    assert any(line["t"] > finished for line in seen)
     states = [(line["generation"], line["total"], line["documents"]) for line in seen]
-    switch = states.index(new)  # the reader did see the new index
+    switch = states.index(new)
     assert states[:switch] == [old] * switch
     assert states[switch:] == [new] * (len(states) - switch)
     assert any(started < line["t"] < finished for line in seen)  # searched during the reindex

@@ -161,3 +161,20 @@ def test_article_view_highlights(search_index):
 
 def test_article_view_missing(search_index):
     assert article_view(search_index, "../etc/passwd") is None
+
+
+def test_numpy_postings_equal_whoosh_matcher(search_index):
+    """ranking.read_postings decodes Whoosh's blocks itself; it must agree
+    with Whoosh's own matcher, posting for posting."""
+    from indexer.ranking import read_postings
+
+    with search_index.searcher() as (_, searcher):
+        for field, word in [("body", "党建"), ("title", "边疆党建长廊"), ("body", "乡村振兴")]:
+            ids, weights = read_postings(searcher, field, word)
+            m = searcher.postings(field, word)
+            expected = []
+            while m.is_active():
+                expected.append((m.id(), m.weight()))
+                m.next()
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
+            assert expected
