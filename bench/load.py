@@ -209,7 +209,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of traffic")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers in all")
-    parser.add_argument("--change", type=int, default=300, help="articles changed or added")
+    parser.add_argument("--change", type=int, default=200, help="articles changed or added")
     default_front = "nginx" if shutil.which("nginx") or Path("/usr/sbin/nginx").exists() else "none"
     parser.add_argument("--front", choices=["nginx", "none"], default=default_front)
     parser.add_argument("--reindex-grace", type=float, default=60.0, help="extra seconds to wait")

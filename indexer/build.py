@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -115,13 +116,20 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
         plan.touched,
         _writer_procs(procs, len(plan.changed)),
     )
-    builder.delete(plan.deleted, report)
-    with _timed("parsed %d files", len(plan.changed)):
-        for i, path in enumerate(plan.changed, 1):
-            builder.add(prepare_file((path, corpus_dir)), report)
-            if progress:
-                progress(i, len(plan.changed))
-    builder.finish(report)
+    try:
+        builder.delete(plan.deleted, report)
+        with _timed("parsed %d files", len(plan.changed)):
+            for i, path in enumerate(plan.changed, 1):
+                builder.add(prepare_file((path, corpus_dir)), report)
+                if progress:
+                    progress(i, len(plan.changed))
+        builder.finish(report)
+    except BaseException:
+        # Stop Whoosh's writer processes (they would wait for work forever)
+        # and drop the half-built generation; the live one is untouched.
+        builder.cancel()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     publish(index_dir, tmp, generation_name(number))
     prune(index_dir)
     report.generation = number
@@ -225,6 +233,13 @@ class _Builder:
         self.writer = self.ix.writer(limitmb=256, compound=False, **options)
         self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
+
+    def cancel(self) -> None:
+        """Abandon the writer (and its worker processes) after an error."""
+        try:
+            self.writer.cancel()
+        except Exception:  # already committed or half-closed: nothing to stop
+            log.debug("writer cancel failed", exc_info=True)
 
     def delete(self, deleted: list[str], report: ReindexReport) -> None:
         for rel in deleted:

@@ -81,17 +81,24 @@ def check_index(corpus_dir: str | Path, index_dir: str | Path) -> CheckReport:
     FileNotFoundError when there is no corpus folder; everything else that is
     wrong ends up in the report."""
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     name = current_generation(index_dir)
     if name is None:
         raise IndexMissingError(str(index_dir))
     generation = index_dir / name
     report = CheckReport(generation=name)
-    files: dict = read_json(generation / FILES)
+    # A damaged file can fail to load in any way; that failure is the finding.
+    try:
+        files: dict = read_json(generation / FILES)
+    except Exception as e:
+        report.add("unreadable index", f"{generation}: {type(e).__name__}: {FILES}: {e}")
+        return report
     report.files = sum(1 for entry in files.values() if entry.get("ids"))
     _compare_corpus(corpus_dir, files, report)
     try:
         _check_generation(generation, files, report)
-    except Exception as e:  # a damaged file can fail in any way; that is the finding
+    except Exception as e:
         report.add("unreadable index", f"{generation}: {type(e).__name__}: {e}")
     return report
 

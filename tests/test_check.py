@@ -110,6 +110,12 @@ def test_json_output(runner, corpus_dir, built):
     }
 
 
+def test_without_a_corpus(runner, built, tmp_path):
+    result = run_check(runner, tmp_path / "none", built)
+    assert result.exit_code == 1
+    assert result.output == f"Error: corpus folder not found: {tmp_path / 'none'}\n"
+
+
 def test_without_an_index(runner, corpus_dir, tmp_path):
     result = run_check(runner, corpus_dir, tmp_path / "none")
     assert result.exit_code == 1
@@ -242,14 +248,19 @@ def _character_segment_deleted(gen: Path) -> None:
     next(gen.glob("chars/*.keys")).unlink()
 
 
+def _files_json_cut_short(gen: Path) -> None:
+    (gen / FILES).write_bytes((gen / FILES).read_bytes()[:100])
+
+
 @pytest.mark.parametrize(
     ("damage", "error"),
     [
         (_docmap_file_truncated, "ValueError: docmap.npy: "),
         (_whoosh_toc_deleted, "EmptyIndexError: "),
         (_character_segment_deleted, "FileNotFoundError: "),
+        (_files_json_cut_short, "JSONDecodeError: files.json: "),
     ],
-    ids=["docmap-truncated", "whoosh-toc-deleted", "character-segment-deleted"],
+    ids=["docmap-truncated", "whoosh-toc-deleted", "character-segment-deleted", "files-json-cut"],
 )
 def test_unreadable_generation_is_reported_not_raised(
     runner, corpus_dir: Path, built: Path, tmp_path: Path, damage, error: str
