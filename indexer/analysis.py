@@ -14,6 +14,8 @@ breaks existing indexes, so bump ``schema.SCHEMA_VERSION`` if you do.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -29,27 +31,50 @@ from indexer.normalize import display_normalize, query_key
 _setup_lock = threading.Lock()
 _ready = False
 
+# jieba's dictionary without its rarest words (frequency below this): 39% of
+# the words, a third of the load time and memory. Words only rank, so a rare
+# word split in two costs nothing in recall.
+MIN_WORD_FREQ = 5
+
 
 def setup_jieba(cache_dir: str | Path | None = None) -> None:
-    """Initialise jieba once per process: quiet logging, our dictionary cache
-    folder and the site's user dictionary (三抓三促, 强边固防, place names...).
+    """Initialise jieba once per process: quiet logging, our dictionary and
+    its cache in a folder we control, and the site's user dictionary
+    (三抓三促, 强边固防, place names...).
 
     Without this jieba logs to stderr, writes its cache to the system temp
-    folder, and pays its ~1 s dictionary load on the first query.
+    folder, and pays its dictionary load on the first query.
     """
     global _ready
     with _setup_lock:
         if _ready:
             return
         jieba.setLogLevel(logging.WARNING)
-        if cache_dir is not None:
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-            jieba.dt.tmp_dir = str(cache_dir)
+        folder = Path(cache_dir) if cache_dir is not None else Path(tempfile.gettempdir())
+        folder.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(folder)
+        jieba.set_dictionary(str(_dictionary(folder)))
         jieba.initialize()
         userdict = resources.files("indexer").joinpath("data/userdict.txt")
         with userdict.open("rb") as f:  # jieba leaves a path it opens unclosed
             jieba.load_userdict(f)
         _ready = True
+
+
+def _dictionary(folder: Path) -> Path:
+    """jieba's own dictionary with words of frequency >= MIN_WORD_FREQ,
+    written once into ``folder`` (atomically: several processes may race)."""
+    target = folder / f"jieba-dict-min{MIN_WORD_FREQ}.txt"
+    if target.exists():
+        return target
+    source = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    with open(source, encoding="utf-8") as f:
+        kept = [line for line in f if int(line.split()[1]) >= MIN_WORD_FREQ]
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".dict-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.writelines(kept)
+    os.replace(tmp, target)
+    return target
 
 
 def segment(text: str) -> list[str]:
