@@ -232,6 +232,7 @@ def register_views(app: Flask) -> None:
         return jsonify(
             query=q,
             total=result.total,
+            total_is_estimate=result.total_is_estimate,
             page=page,
             per_page=per_page,
             took_ms=round(result.took_ms, 2),

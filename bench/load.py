@@ -39,7 +39,7 @@ from articles import article_paths, normalise
 from freshness import MARKERS
 from generate import make_article
 from loadclients import Client, probe_total
-from loadreport import probe_counts, render, summarise
+from loadreport import probe_counts, render, server_times_ms, summarise
 from queries import SubstringIndex, find_absent
 from run import BENCH_DIR, ensure_corpus, ensure_queries
 from servers import Gunicorn, start_gunicorn, start_nginx, stop
@@ -95,7 +95,8 @@ def plan_changes(corpus: Path, count: int, seed: int, total: int) -> tuple[str, 
     paths = article_paths(corpus)
     texts = {path: path.read_text(encoding="utf-8") for path in paths}
     marker = find_absent(SubstringIndex([normalise(t) for t in texts.values()]), MARKERS)
-    modified = paths[:: max(1, len(paths) // (total * 2 // 3))][: total * 2 // 3]
+    to_modify = total * 2 // 3
+    modified = paths[:: max(1, len(paths) // max(1, to_modify))][:to_modify]
     changes = {path: with_marker(texts[path], marker) for path in modified}
     for number in range(count + 1, count + 1 + total - len(changes)):
         relpath, text = make_article(number, seed)
@@ -127,35 +128,45 @@ def sleep_until(moment: float) -> None:
     time.sleep(max(0.0, moment - time.monotonic()))
 
 
-def run_faults(args, stack: ExitStack, victim: Gunicorn, corpus: Path, index: Path, changes, start):
-    """The scripted events of one run, on the main thread while clients run:
-    change the corpus and start the reindex, kill a worker, then watch the
-    reindex finish and the master bring up a replacement. Times are relative
-    to ``start``."""
-    events: dict = {}
-    sleep_until(start + args.duration * CHANGE_AT)
+def start_reindex(stack: ExitStack, corpus: Path, index: Path, changes: dict[Path, str]):
+    """Write the changed and new articles, then start ``python -m indexer reindex``."""
     for path, text in changes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     output = stack.enter_context(open(corpus.parent / "reindex.log", "wb"))
     reindex = subprocess.Popen(reindex_command(corpus, index), stdout=output, stderr=output)
     stack.callback(stop, reindex)
-    events["reindex_start"] = time.monotonic() - start
+    return reindex
 
-    sleep_until(start + args.duration * KILL_AT)
-    ready_before = set(victim.ready_pids())
-    events["killed_pid"] = victim.workers()[0]
-    os.kill(events["killed_pid"], signal.SIGKILL)
-    events["kill"] = time.monotonic() - start
 
+def kill_worker(victim: Gunicorn) -> int:
+    """SIGKILL one worker of ``victim`` (no clean-up, as the OOM killer would)."""
+    pid = victim.workers()[0]
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+def run_faults(args, stack: ExitStack, victim: Gunicorn, corpus: Path, index: Path, changes, start):
+    """The scripted events of one run, on the main thread while clients run:
+    change the corpus and start the reindex, later kill a worker, and all the
+    while note when the reindex finishes and when the master has a replacement
+    worker ready. Times are seconds since ``start``."""
+    sleep_until(start + args.duration * CHANGE_AT)
+    reindex = start_reindex(stack, corpus, index, changes)
+    events: dict = {"reindex_start": time.monotonic() - start}
+    kill_at = start + args.duration * KILL_AT
     deadline = start + args.duration + args.reindex_grace
+    ready_before: set[int] = set()
     while time.monotonic() < deadline and not ("reindex_end" in events and "respawn" in events):
-        now = time.monotonic() - start
+        now = time.monotonic()
+        if "kill" not in events and now >= kill_at:
+            ready_before = set(victim.ready_pids())
+            events["killed_pid"], events["kill"] = kill_worker(victim), now - start
         if "reindex_end" not in events and reindex.poll() is not None:
-            events["reindex_end"], events["reindex_status"] = now, reindex.returncode
+            events["reindex_end"], events["reindex_status"] = now - start, reindex.returncode
         respawned = [p for p in victim.ready_pids() if p not in ready_before]
-        if "respawn" not in events and respawned:
-            events["respawn"], events["respawned_pid"] = now, respawned[0]
+        if "kill" in events and "respawn" not in events and respawned:
+            events["respawn"], events["respawned_pid"] = now - start, respawned[0]
         time.sleep(POLL_SECONDS)
     events["workers_after"] = len(victim.workers())
     return events
@@ -184,6 +195,7 @@ def run(args: argparse.Namespace, stack: ExitStack, work: Path) -> tuple[dict, d
     new_total = old_total + len(changes)
     probe = probe_counts(samples, old_total, new_total, events.get("reindex_end"))
     result = summarise(samples, elapsed, events, probe)
+    result["server_ms"] = server_times_ms(sorted(work.glob("gunicorn*-access.log")))
     result["final_total"] = probe_total(port, probe_query)
     if nginx is not None:
         result["nginx_upstream_errors"] = nginx.retries()
@@ -219,6 +231,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 0 < args.duration <= 300:
         parser.error("--duration must be between 0 and 300 seconds")
+    if args.change < 1:
+        parser.error("--change must be at least 1: the probe tells generations apart by it")
     if args.front == "nginx" and args.workers < 2:
         parser.error("--front nginx needs at least 2 workers (one per instance)")
     args.data = args.data.resolve()

@@ -3,14 +3,27 @@ generation answered the probe, and the printed summary."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from loadclients import Sample
 from report import percentile
+
+# The end of an access log line in gunicorn.conf.py's format: "... 8353 77ms <26654>".
+ACCESS_TIME = re.compile(r" (\d+)ms <\d+>$", re.MULTILINE)
 
 
 def latency_ms(samples: list[Sample]) -> dict:
     ms = [s.seconds * 1000 for s in samples if s.error is None]
     figures = {f"p{p}": percentile(ms, p) for p in (50, 95, 99)}
     return {**figures, "max": max(ms, default=None)}
+
+
+def server_times_ms(access_logs: list[Path]) -> dict:
+    """Percentiles of the time gunicorn itself spent on each request, from its
+    access logs: what a client waits beyond that is queueing for a worker."""
+    ms = [float(m) for log in access_logs for m in ACCESS_TIME.findall(log.read_text("utf-8"))]
+    return {"requests": len(ms), **{f"p{p}": percentile(ms, p) for p in (50, 95, 99)}}
 
 
 def probe_counts(samples: list[Sample], old: int, new: int, reindex_end: float | None) -> dict:
@@ -69,6 +82,11 @@ def render(config: dict, result: dict) -> str:
     ]
     for kind, k in result["latency_ms_by_kind"].items():
         lines.append(f"  {kind:<10} p50 {ms(k['p50'])} ms, p95 {ms(k['p95'])} ms")
+    server = result["server_ms"]
+    lines.append(
+        f"server    p50 {ms(server['p50'])} ms, p95 {ms(server['p95'])} ms, p99 {ms(server['p99'])}"
+        f" ms: gunicorn's own time for {server['requests']} requests (access log)"
+    )
     lines += [
         f"reindex   {config['changed']} articles changed or added at {at(ev.get('reindex_start'))};"
         f" finished: {'yes' if reindexed else 'NO'} ({at(ev.get('reindex_end'))},"

@@ -37,6 +37,8 @@ _SHIFT = np.uint64(21)  # code points fit in 21 bits
 # title-only search starts from articles whose *title* has every bigram.
 _TITLE = np.uint64(1 << 42)
 CACHE_NEEDLES = 256  # answers kept per generation
+SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
+SAMPLE_SIZE = 500
 _NO_FLAG = np.uint64(0)
 _SEP_BYTE = FIELD_SEP.encode()
 
@@ -161,12 +163,26 @@ class Segment:
             result = result[np.asarray(other)[idx] == result] if len(other) else other[:0]
         return result
 
-    def find(self, needle: str, title_only: bool = False) -> np.ndarray:
+    def find(self, needle: str, title_only: bool = False, exact: bool = True) -> Found:
         """Local numbers of documents whose key stream contains ``needle``
-        (within the title when ``title_only``)."""
+        (within the title when ``title_only``).
+
+        Unless ``exact``, a large candidate set is checked on an even sample
+        first; if every sampled candidate holds the phrase, the candidates
+        are returned unchecked (``Found.exact`` False): for a phrase in most
+        articles, checking each one is the whole cost of the query, and
+        callers check the few they show."""
         cands = self.candidates(needle, title_only)
         if len(needle) <= 2 or not len(cands):
-            return cands  # bigram presence is the answer
+            return Found(cands, True)  # bigram presence is the answer
+        if not exact and len(cands) > SAMPLE_ABOVE:
+            sample = cands[:: max(1, len(cands) // SAMPLE_SIZE)]
+            if len(self._verify(sample, needle, title_only)) == len(sample):
+                return Found(cands, False)
+        return Found(self._verify(cands, needle, title_only), True)
+
+    def _verify(self, cands: np.ndarray, needle: str, title_only: bool) -> np.ndarray:
+        """The candidates whose key stream really contains ``needle``."""
         pattern, starts, find = needle.encode("utf-8"), self._starts, self.keys.find
         if title_only:
             keep = [
@@ -178,6 +194,18 @@ class Segment:
             # mmap.find within the document's range: no copy, one C call each
             keep = [i for i in cands.tolist() if find(pattern, starts[i], starts[i + 1]) != -1]
         return np.array(keep, dtype=np.uint32)
+
+    def contains(self, local: int, needle: str, title_only: bool = False) -> bool:
+        return len(self._verify(np.array([local]), needle, title_only)) == 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """Documents found for a needle; ``exact`` False means a superset whose
+    sampled members all matched (see Segment.find)."""
+
+    ids: np.ndarray
+    exact: bool
 
 
 @dataclass
@@ -199,30 +227,43 @@ class CharIndex:
         for seg in self.segments:
             seg.close()
 
-    def find(self, needle: str, title_only: bool = False) -> np.ndarray:
-        """Sorted cids of live articles containing ``needle`` (key form).
+    def find(self, needle: str, title_only: bool = False, exact: bool = True) -> Found:
+        """Sorted cids of live articles containing ``needle`` (key form);
+        see Segment.find for ``exact``.
 
         Answers are cached per generation (it never changes): popular
         searches and their parts repeat. The arrays are read-only."""
-        key = (needle, title_only)
+        key = (needle, title_only, exact)
         with self.lock:
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
-        cids = self._find(needle, title_only)
-        cids.flags.writeable = False
+        found = self._find(needle, title_only, exact)
+        found.ids.flags.writeable = False
         with self.lock:
-            self.cache[key] = cids
+            self.cache[key] = found
             while len(self.cache) > CACHE_NEEDLES:
                 self.cache.popitem(last=False)
-        return cids
+        return found
 
-    def _find(self, needle: str, title_only: bool) -> np.ndarray:
+    def _find(self, needle: str, title_only: bool, exact: bool) -> Found:
         if not needle:
-            return np.zeros(0, dtype=np.int64)
-        parts = [np.asarray(seg.cids)[seg.find(needle, title_only)] for seg in self.segments]
-        cids = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-        return cids[~self.dead[cids]]
+            return Found(np.zeros(0, dtype=np.int64), True)
+        parts = [(seg, seg.find(needle, title_only, exact)) for seg in self.segments]
+        cids = [np.asarray(seg.cids)[f.ids] for seg, f in parts]
+        joined = np.sort(np.concatenate(cids)) if cids else np.zeros(0, dtype=np.int64)
+        return Found(joined[~self.dead[joined]], all(f.exact for _, f in parts))
+
+    def contains(self, cid: int, needle: str, title_only: bool = False) -> bool:
+        """Whether live article ``cid`` contains ``needle``: the check of one
+        shown hit when its phrase came from an unchecked superset."""
+        if not needle or cid >= len(self.dead) or self.dead[cid]:
+            return False
+        for seg in self.segments:
+            local = int(np.searchsorted(seg.cids, cid))
+            if local < len(seg.cids) and int(seg.cids[local]) == cid:
+                return seg.contains(local, needle, title_only)
+        return False
 
     def live_cids(self) -> np.ndarray:
         cids = (

@@ -97,6 +97,9 @@ class SearchPage:
     hits: list[Hit]
     terms: list[str] = field(default_factory=list)  # what was highlighted
     notices: list[str] = field(default_factory=list)  # e.g. "引号未闭合，已按普通文本搜索"
+    # True when ``total`` is an upper bound: a phrase in a very large share of
+    # the articles was not checked article by article (the hits shown were).
+    total_is_estimate: bool = False
 
     @property
     def pages(self) -> int:

@@ -247,13 +247,22 @@ def test_api_search_schema(client, app):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits"}
+    assert set(data) == {
+        "query",
+        "total",
+        "total_is_estimate",
+        "page",
+        "per_page",
+        "took_ms",
+        "hits",
+    }
     assert (data["query"], data["total"], data["page"], data["per_page"]) == (
         PHRASE,
         expected.total,
         1,
         10,
     )
+    assert data["total_is_estimate"] is False
     assert isinstance(data["took_ms"], int | float)
     assert [hit["id"] for hit in data["hits"]] == [hit.id for hit in expected.hits]
     keys = {"id", "path", "title", "title_html", "date", "column", "source", "url"}

@@ -42,20 +42,20 @@ def index(tmp_path):
     ],
 )
 def test_find_is_exact(index, needle, expected):
-    assert index.find(needle).tolist() == expected
+    assert index.find(needle).ids.tolist() == expected
 
 
 def test_title_only(index):
-    assert index.find("党建", title_only=True).tolist() == [0, 1]
-    assert index.find("边疆党建长廊", title_only=True).tolist() == [0]
-    assert index.find("文化长廊", title_only=True).tolist() == []
+    assert index.find("党建", title_only=True).ids.tolist() == [0, 1]
+    assert index.find("边疆党建长廊", title_only=True).ids.tolist() == [0]
+    assert index.find("文化长廊", title_only=True).ids.tolist() == []
 
 
 def test_dead_articles_are_not_found(tmp_path):
     docs = [(cid, key_stream(t, b)) for cid, (t, b) in DOCS.items()]
     write_segment(tmp_path, "s1", docs)
     ix = CharIndex.open(tmp_path, ["s1"], np.array([0], dtype=np.int64), 4)
-    assert ix.find("党建").tolist() == [1, 3]
+    assert ix.find("党建").ids.tolist() == [1, 3]
     assert ix.live_cids().tolist() == [1, 2, 3]
     ix.close()
 
@@ -65,6 +65,25 @@ def test_many_candidates(tmp_path):
     docs = [(i, key_stream(f"标题{i}", "边疆党建长廊" if i % 2 else "边疆党建")) for i in range(40)]
     write_segment(tmp_path, "s1", docs)
     ix = CharIndex.open(tmp_path, ["s1"], np.array([], dtype=np.int64), 40)
-    assert ix.find("党建长廊").tolist() == list(range(1, 40, 2))
-    assert ix.find("标题3").tolist() == [3, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]
+    assert ix.find("党建长廊").ids.tolist() == list(range(1, 40, 2))
+    assert ix.find("标题3").ids.tolist() == [3, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]
+    ix.close()
+
+
+def test_sampled_superset_and_single_checks(tmp_path, monkeypatch):
+    """Above SAMPLE_ABOVE candidates only a sample is checked: the answer is
+    then flagged inexact and may hold an article with every bigram but not
+    the phrase, which contains() rejects; an exact find never holds it."""
+    import indexer.chars as chars
+
+    docs = [(0, key_stream("甲", "边疆党建长廊")), (1, key_stream("乙", "边疆,疆党。党建长廊"))]
+    write_segment(tmp_path, "s1", docs)
+    ix = CharIndex.open(tmp_path, ["s1"], np.array([], dtype=np.int64), 2)
+    monkeypatch.setattr(chars, "SAMPLE_ABOVE", 0)
+    monkeypatch.setattr(chars, "SAMPLE_SIZE", 1)
+    loose = ix.find("边疆党建长廊", exact=False)
+    assert (loose.ids.tolist(), loose.exact) == ([0, 1], False)
+    assert [ix.contains(cid, "边疆党建长廊") for cid in (0, 1)] == [True, False]
+    strict = ix.find("边疆党建长廊", exact=True)
+    assert (strict.ids.tolist(), strict.exact) == ([0], True)
     ix.close()

@@ -1,0 +1,119 @@
+"""Which articles a parsed query matches, and in which ranking tier.
+
+Matching is decided by the character index alone (exact: a phrase matches
+iff it occurs in the key form of the article):
+
+- an unquoted term matches articles containing it as a phrase, or all of its
+  words of two or more characters; a quoted term only the phrase;
+- terms of a group must all match, negated ones must not; groups are ORed.
+
+Tiers (higher ranks first): 3 the group's whole input as one phrase in the
+title, 2 ... in the body, 1 every term as a phrase, 0 the rest.
+
+For speed, a phrase found in a very large share of the articles may come
+back as a sampled superset (see chars.Segment.find); the match then says so
+(``exact`` False), and :meth:`Matcher.matches` checks single articles, which
+is how the search layer makes sure every hit it shows really matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+
+from indexer.normalize import query_key
+from indexer.query import ParsedQuery, Term
+from indexer.store import Generation
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Match:
+    cids: np.ndarray  # every matching article, ascending
+    tiers: np.ndarray  # tier of each
+    exact: bool  # False: cids may hold a few articles that do not match
+
+
+def long_words(term: Term) -> list[str]:
+    """Words of two or more characters: single characters such as 在 or 的
+    would match (and weigh) almost nothing."""
+    return [w for w in term.words if len(w) > 1]
+
+
+def whole_phrase(positives: list[Term]) -> str:
+    """The group's input as one phrase (``勐海县 党建`` -> 勐海县党建)."""
+    return query_key(" ".join(t.text for t in positives))
+
+
+class Matcher:
+    """Evaluates queries on one generation's character index."""
+
+    def __init__(self, gen: Generation):
+        self.gen = gen
+        self.exact = True
+
+    def _find(self, needle: str, title_only: bool = False, exact: bool = False) -> np.ndarray:
+        found = self.gen.chars.find(needle, title_only, exact)
+        self.exact &= found.exact
+        return found.ids
+
+    def match(self, parsed: ParsedQuery) -> Match:
+        cids, tiers = _EMPTY, np.zeros(0, dtype=np.int8)
+        for group in parsed.groups:
+            group_cids, group_tiers = self._match_group(group)
+            merged = np.union1d(cids, group_cids)
+            merged_tiers = np.zeros(len(merged), dtype=np.int8)
+            for part_cids, part_tiers in ((cids, tiers), (group_cids, group_tiers)):
+                at = np.searchsorted(merged, part_cids)
+                merged_tiers[at] = np.maximum(merged_tiers[at], part_tiers)
+            cids, tiers = merged, merged_tiers
+        return Match(cids, tiers, self.exact)
+
+    def _match_group(self, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
+        positives = [t for t in group if not t.negated]
+        found = [self._match_term(t) for t in positives]
+        cids = reduce(np.intersect1d, [all_ for all_, _ in found])
+        for t in group:
+            if t.negated and len(cids):
+                # exact: an unchecked superset would exclude articles that match
+                excluded = self._find(t.key, t.title_only, exact=True)
+                cids = np.setdiff1d(cids, excluded, assume_unique=True)
+        tiers = np.zeros(len(cids), dtype=np.int8)
+        if not len(cids):
+            return cids, tiers
+        whole = whole_phrase(positives)
+        if len(positives) > 1:
+            every_phrase = reduce(np.intersect1d, [phrase for _, phrase in found])
+            tiers[np.isin(cids, every_phrase, assume_unique=True)] = 1
+            tiers[np.isin(cids, self._find(whole), assume_unique=True)] = 2
+        else:
+            tiers[np.isin(cids, found[0][1], assume_unique=True)] = 2
+        tiers[np.isin(cids, self._find(whole, title_only=True), assume_unique=True)] = 3
+        return cids, tiers
+
+    def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        """(articles matching the term, articles containing it as a phrase)."""
+        phrase = self._find(term.key, term.title_only)
+        words = long_words(term)
+        if term.quoted or len(words) < 2:
+            return phrase, phrase
+        by_words = reduce(np.intersect1d, [self._find(w, term.title_only) for w in words])
+        return np.union1d(phrase, by_words), phrase
+
+    def matches(self, cid: int, parsed: ParsedQuery) -> bool:
+        """Whether one article really matches (checked in its key text)."""
+        return any(self._group_matches(cid, group) for group in parsed.groups)
+
+    def _group_matches(self, cid: int, group: list[Term]) -> bool:
+        contains = self.gen.chars.contains
+        for t in group:
+            hit = contains(cid, t.key, t.title_only)
+            words = long_words(t)
+            if not hit and not t.quoted and len(words) >= 2:
+                hit = all(contains(cid, w, t.title_only) for w in words)
+            if hit == t.negated:
+                return False
+        return True
