@@ -139,11 +139,30 @@ def start_reindex(stack: ExitStack, corpus: Path, index: Path, changes: dict[Pat
     return reindex
 
 
-def kill_worker(victim: Gunicorn) -> int:
-    """SIGKILL one worker of ``victim`` (no clean-up, as the OOM killer would)."""
-    pid = victim.workers()[0]
+def process_state(pid: int) -> str:
+    """The kernel's one-letter state of a process: R running, S sleeping, ..."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return "?"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def kill_worker(victim: Gunicorn) -> tuple[int, str]:
+    """SIGKILL a worker of ``victim`` (no clean-up, as the OOM killer would),
+    preferably one that is running, i.e. in the middle of a request: an idle
+    sync worker waits in select() and takes no request down with it. Returns
+    the pid and the state it was killed in."""
+    busy: list[int] = []
+    for _ in range(400):  # at most about 2 s of looking
+        busy = [pid for pid in victim.workers() if process_state(pid) == "R"]
+        if busy:
+            break
+        time.sleep(0.005)
+    pid = (busy or victim.workers())[0]
+    state = process_state(pid)
     os.kill(pid, signal.SIGKILL)
-    return pid
+    return pid, state
 
 
 def run_faults(args, stack: ExitStack, victim: Gunicorn, corpus: Path, index: Path, changes, start):
@@ -161,7 +180,8 @@ def run_faults(args, stack: ExitStack, victim: Gunicorn, corpus: Path, index: Pa
         now = time.monotonic()
         if "kill" not in events and now >= kill_at:
             ready_before = set(victim.ready_pids())
-            events["killed_pid"], events["kill"] = kill_worker(victim), now - start
+            events["killed_pid"], events["killed_state"] = kill_worker(victim)
+            events["kill"] = time.monotonic() - start
         if "reindex_end" not in events and reindex.poll() is not None:
             events["reindex_end"], events["reindex_status"] = now - start, reindex.returncode
         respawned = [p for p in victim.ready_pids() if p not in ready_before]

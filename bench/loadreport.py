@@ -95,14 +95,15 @@ def render(config: dict, result: dict) -> str:
         f" {pr['old']} old, {pr['new']} new, {pr['other']} other;"
         f" last old {at(pr['last_old_at'])}, first new {at(pr['first_new_at'])};"
         f" old after the reindex finished: {pr['old_after_reindex_finished']}",
-        f"kill      SIGKILL worker {ev['killed_pid']} at {at(ev['kill'])}; replacement"
+        f"kill      SIGKILL worker {ev['killed_pid']} (state {ev['killed_state']})"
+        f" at {at(ev['kill'])}; replacement"
         f" {ev.get('respawned_pid', 'none')} ready at {at(ev.get('respawn'))};"
         f" workers now {ev['workers_after']}",
     ]
     if "nginx_upstream_errors" in result:
         lines.append(
-            f"nginx     {result['nginx_upstream_errors']} upstream errors logged,"
-            " each retried on the other instance"
+            f"nginx     {result['nginx_upstream_errors']} upstream errors logged"
+            " (each a request nginx then retried on the other instance)"
         )
     lines.append(f"final     probe total {result['final_total']} (expected {config['new_total']})")
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
 import signal
@@ -44,6 +45,9 @@ from indexer.analysis import setup_jieba
 from indexer.chars import CharIndex
 from indexer.errors import IndexBusyError, IndexMissingError
 from indexer.ranking import PostingsCache
+from indexer.schema import SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 LOCK = "writer.lock"
@@ -213,6 +217,14 @@ class Generation:
         self.name = path.name
         self.path = path
         self.manifest: dict = read_json(path / MANIFEST)
+        if self.manifest.get("schema_version") != SCHEMA_VERSION:
+            log.warning(
+                "%s was built by another version of the indexer (schema %s, expected %s): "
+                "results may be incomplete until 'python -m indexer reindex' rebuilds it",
+                path,
+                self.manifest.get("schema_version"),
+                SCHEMA_VERSION,
+            )
         self.whoosh = whoosh_index.FileIndex(FileStorage(str(path), readonly=True))
         dead = np.load(path / "dead.npy")
         self.chars = CharIndex.open(

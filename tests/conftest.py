@@ -4,6 +4,8 @@ once per session, the real Flask app over that index, and its clients."""
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,100 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+# --- real browser: Debian's Chromium through Playwright, the real app over HTTP
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root in a closed network: no sandbox, and no background connections
+# (Chromium would try Google's hosts at every start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the session. Playwright must not download a browser
+    of its own: it uses the system's, and fails clearly when it is missing."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with 'apt-get install -y chromium'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable]:
+    """serve(app) -> base URL of ``app`` served on an ephemeral port of
+    127.0.0.1 from a background thread; stopped (and its index closed) at
+    the end of the test."""
+    from werkzeug.serving import make_server
+
+    from search_app import QuietRequestHandler
+
+    running = []
+
+    def _serve(app) -> str:
+        server = make_server(
+            "127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler
+        )
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread, app))
+        return f"http://127.0.0.1:{server.port}"
+
+    yield _serve
+    for server, thread, app in running:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        if app.extensions.get("search_index") is not None:
+            app.extensions["search_index"].close()
+
+
+@pytest.fixture
+def new_page(chromium) -> Iterator[Callable]:
+    """new_page(viewport) -> a page in a fresh browser context that records
+    its console errors (``page.console_errors``: CSP violations land there)
+    and every URL it requests (``page.requested``)."""
+    contexts = []
+
+    def _new_page(viewport: dict | None = None):
+        context = chromium.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.console_errors = []
+        page.requested = []
+        page.on("console", lambda m: _console_error(page, m))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        page.on("request", lambda r: page.requested.append(r.url))
+        return page
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+def _console_error(page, message) -> None:
+    """Keep console errors, except Chromium's note that a page we opened on
+    purpose answered 4xx; a failed stylesheet or image still counts."""
+    url = message.location.get("url", "")
+    if message.type != "error":
+        return
+    if message.text.startswith("Failed to load resource") and "/static/" not in url:
+        return
+    page.console_errors.append(f"{message.text} ({url})")

@@ -4,67 +4,33 @@ form and see it indexed, in Debian's Chromium under the app's strict CSP.
 Screenshots go to test-artifacts/screenshots/admin-*.png.
 """
 
-import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
 import indexer
-from search_app import QuietRequestHandler, create_app
+from search_app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 TOKEN = "browser-admin-token-0123456789"
 WORD = "曼听公园孔雀湖"
 
 
 @pytest.fixture
-def live_admin(corpus_dir, tmp_path):
+def live_admin(corpus_dir, tmp_path, serve):
     """Base URL of the real app with the admin on, over a private corpus and index."""
     index = tmp_path / "index"
     indexer.reindex(corpus_dir, index)
     config = {"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus_dir), "ADMIN_TOKEN": TOKEN}
-    app = create_app({"TESTING": True, **config})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["search_index"].close()
+    return serve(create_app({"TESTING": True, **config}))
 
 
 @pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with 'apt-get install -y chromium'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: report_console_error(page, m))
-        yield page
-        browser.close()
-
-
-def report_console_error(page, message) -> None:
-    """Keep console errors (CSP violations land there), except Chromium's
-    note that a page answered 403 on purpose (the wrong token)."""
-    url = message.location.get("url", "")
-    if message.type != "error":
-        return
-    if message.text.startswith("Failed to load resource") and "/static/" not in url:
-        return
-    page.console_errors.append(f"{message.text} ({url})")
+def page(new_page):
+    return new_page()
 
 
 def test_log_in_upload_and_reindex(page, live_admin, tmp_path):

@@ -5,83 +5,33 @@ Screenshots of the pages go to test-artifacts/screenshots/ for a look by eye.
 """
 
 import re
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page, expect
 
-from search_app import QuietRequestHandler, create_app
+from search_app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PHRASE = "边疆党建长廊"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def live_server(index_dir):
-    """Base URL of the real app served on an ephemeral port of 127.0.0.1."""
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with 'apt-get install -y chromium'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def live_server(index_dir, serve):
+    """Base URL of the real app served over HTTP."""
+    return serve(
+        create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
+    )
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh page that records console errors (CSP violations land there)
-    and every URL it requests."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.console_errors = []
-    page.requested = []
-    page.on("console", lambda m: report_console_error(page, m))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("request", lambda r: page.requested.append(r.url))
-    yield page
-    context.close()
-
-
-def report_console_error(page: Page, message) -> None:
-    """Keep console errors, except Chromium's note that a page we opened on
-    purpose answered 400 or 404; a failed stylesheet or image still counts."""
-    url = message.location.get("url", "")
-    if message.type != "error":
-        return
-    if message.text.startswith("Failed to load resource") and "/static/" not in url:
-        return
-    page.console_errors.append(f"{message.text} ({url})")
+def page(new_page):
+    return new_page(DESKTOP)
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:
