@@ -42,7 +42,7 @@ from loadclients import Client, probe_total
 from loadreport import probe_counts, render, server_times_ms, summarise
 from queries import SubstringIndex, find_absent
 from run import BENCH_DIR, ensure_corpus, ensure_queries
-from servers import Gunicorn, start_gunicorn, start_nginx, stop
+from servers import Gunicorn, Nginx, start_gunicorn, start_nginx, stop
 
 CHANGE_AT, KILL_AT = 0.05, 0.5  # when the corpus changes and the worker dies, as run fractions
 QUERY_MIX = 200  # distinct queries drawn from the corpus (bench/queries.py)
@@ -69,16 +69,8 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[Path, Path, list[dict
 
 
 def reindex_command(corpus: Path, index: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "indexer",
-        "reindex",
-        "--corpus",
-        str(corpus),
-        "--index",
-        str(index),
-    ]
+    command = [sys.executable, "-m", "indexer", "reindex"]
+    return [*command, "--corpus", str(corpus), "--index", str(index)]
 
 
 def with_marker(text: str, marker: str) -> str:
@@ -106,7 +98,7 @@ def plan_changes(corpus: Path, count: int, seed: int, total: int) -> tuple[str, 
 
 def start_servers(
     args: argparse.Namespace, stack: ExitStack, work: Path, corpus: Path, index: Path
-):
+) -> tuple[int, Gunicorn, Nginx | None]:
     """(port the clients use, the gunicorn that loses a worker, nginx or None)."""
     instances = 2 if args.front == "nginx" else 1
     gunicorns = []
@@ -125,10 +117,13 @@ def start_servers(
 
 
 def sleep_until(moment: float) -> None:
+    """Wait for a scheduled moment of the run (a timetable, not synchronisation)."""
     time.sleep(max(0.0, moment - time.monotonic()))
 
 
-def start_reindex(stack: ExitStack, corpus: Path, index: Path, changes: dict[Path, str]):
+def start_reindex(
+    stack: ExitStack, corpus: Path, index: Path, changes: dict[Path, str]
+) -> subprocess.Popen:
     """Write the changed and new articles, then start ``python -m indexer reindex``."""
     for path, text in changes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +160,15 @@ def kill_worker(victim: Gunicorn) -> tuple[int, str]:
     return pid, state
 
 
-def run_faults(args, stack: ExitStack, victim: Gunicorn, corpus: Path, index: Path, changes, start):
+def run_faults(
+    args: argparse.Namespace,
+    stack: ExitStack,
+    victim: Gunicorn,
+    corpus: Path,
+    index: Path,
+    changes: dict[Path, str],
+    start: float,
+) -> dict:
     """The scripted events of one run, on the main thread while clients run:
     change the corpus and start the reindex, later kill a worker, and all the
     while note when the reindex finishes and when the master has a replacement

@@ -14,6 +14,7 @@ ACCESS_TIME = re.compile(r" (\d+)ms <\d+>$", re.MULTILINE)
 
 
 def latency_ms(samples: list[Sample]) -> dict:
+    """Percentiles of answered requests only: a failure's time says nothing of speed."""
     ms = [s.seconds * 1000 for s in samples if s.error is None]
     figures = {f"p{p}": percentile(ms, p) for p in (50, 95, 99)}
     return {**figures, "max": max(ms, default=None)}
@@ -41,6 +42,7 @@ def probe_counts(samples: list[Sample], old: int, new: int, reindex_end: float |
 
 
 def summarise(samples: list[Sample], elapsed: float, events: dict, probe: dict) -> dict:
+    """All figures of a run as plain data, for the printed summary and the JSON."""
     errors: dict[str, int] = {}
     for s in samples:
         if s.error is not None:

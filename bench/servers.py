@@ -92,6 +92,7 @@ def free_port() -> int:
 
 
 def healthy(port: int) -> bool:
+    """True once something on ``port`` answers /healthz with 200 (the app has loaded)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
         conn.request("GET", "/healthz")
@@ -156,6 +157,7 @@ def start_gunicorn(name: str, workers: int, index: Path, corpus: Path, home: Pat
 
 
 def alive(server: Gunicorn) -> bool:
+    """Fail at once, with its log, if gunicorn exited while we wait for it."""
     if server.proc.poll() is not None:
         raise RuntimeError(f"{server.name} exited:\n{server.log_text()[-3000:]}")
     return True
@@ -193,6 +195,7 @@ def start_nginx(home: Path, upstream_ports: list[int]) -> Nginx:
 
 
 def nginx_up(proc: subprocess.Popen, port: int) -> bool:
+    """Fail at once if nginx exited (a bad config); else whether it proxies /healthz."""
     if proc.poll() is not None:
         raise RuntimeError(f"nginx exited: {proc.stderr.read().decode() if proc.stderr else ''}")
     return healthy(port)
