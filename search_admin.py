@@ -6,6 +6,8 @@ Off unless an admin token is configured (``SEARCH_ADMIN_TOKEN``, or the
 carry the token, either once through the login form (the signed session
 cookie then vouches for it, and each form carries a CSRF token) or as
 ``Authorization: Bearer <token>``, which scripts use and which gets JSON.
+How the token, the session and the CSRF token are checked, and the audit log,
+live in :mod:`admin_auth`; this module holds the blueprint and its views.
 
 Like search_app, this only translates HTTP into calls of :mod:`indexer`
 (``save_upload``, ``save_pasted``, ``reindex``).
@@ -13,23 +15,14 @@ Like search_app, this only translates HTTP into calls of :mod:`indexer`
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import math
 import os
-import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     g,
     redirect,
@@ -38,22 +31,25 @@ from flask import (
     session,
     url_for,
 )
-from flask.logging import default_handler, has_level_handler
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests, Unauthorized
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 import indexer
+from admin_auth import (
+    action_name,
+    audit,
+    check_token,
+    init_access,
+    require_admin,
+    session_is_admin,
+    start_session,
+)
 from indexer.articles import SUPPORTED_SUFFIXES
 from indexer.errors import IndexBusyError, IndexerError, UploadError
 from indexer.uploads import UPLOADS, save_pasted, save_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-log = logging.getLogger("search_admin")
+bp.before_request(require_admin)  # the token, a login session or, on POST, the CSRF token
 
-# Label of the session key derived from the token: all workers given the same
-# token sign sessions alike, and a new token logs every admin out.
-SESSION_KEY_LABEL = b"xsbn-search admin session key v1"
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # bytes per request
     "ADMIN_SESSION_LIFETIME": timedelta(hours=8),
@@ -87,97 +83,9 @@ def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         if app.config.get(key) is None:
             app.config[key] = value
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = session_key(token)
-    app.session_interface = AdminSessionInterface()
-    limiter = FailureLimiter(app.config["ADMIN_MAX_FAILURES"], app.config["ADMIN_FAILURE_WINDOW"])
-    app.extensions["search_admin"] = AdminState(limiter)
-    keep_audit_log()
+    init_access(app, bp.url_prefix or "/admin")
+    app.extensions["search_admin"] = AdminState()
     app.register_blueprint(bp)
-
-
-def keep_audit_log() -> None:
-    """Make sure admin actions reach a log: under gunicorn nothing configures
-    logging, and Python's fallback drops INFO. Like Flask's app.logger, add
-    Flask's handler (the WSGI error stream) unless one is already set up."""
-    if log.level == logging.NOTSET:
-        log.setLevel(logging.INFO)
-    if not has_level_handler(log):
-        log.addHandler(default_handler)
-
-
-def session_key(token: str) -> str:
-    """The session signing key when none is configured: derived from the
-    token, so several workers accept each other's sessions without another
-    secret to deploy, and the token itself never signs anything."""
-    return hmac.new(token.encode("utf-8"), SESSION_KEY_LABEL, hashlib.sha256).hexdigest()
-
-
-class AdminSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, held tight whatever SESSION_COOKIE_*
-    says: only sent to /admin, HttpOnly, SameSite=Strict, Secure whenever the
-    request came over HTTPS, and expiring after ADMIN_SESSION_LIFETIME."""
-
-    def get_cookie_path(self, app: Flask) -> str:
-        return request.script_root + (bp.url_prefix or "/admin")
-
-    def get_cookie_httponly(self, app: Flask) -> bool:
-        return True
-
-    def get_cookie_samesite(self, app: Flask) -> str:
-        return "Strict"
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        # Behind a proxy, request.is_secure follows X-Forwarded-Proto when PROXY_FIX is set.
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
-
-    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
-        if not session.permanent:
-            return None
-        return datetime.now(UTC) + session_lifetime(app)
-
-
-def session_lifetime(app: Flask) -> timedelta:
-    value = app.config["ADMIN_SESSION_LIFETIME"]
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
-
-
-class FailureLimiter:
-    """Failed token attempts per client address in a sliding time window.
-
-    Kept in this process's memory: each worker counts on its own and a
-    restart forgets, so the real limit is ``limit`` × workers per window.
-    Still hopeless for guessing a long random token, and nothing to set up.
-    """
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 when it may try now."""
-        with self._lock:
-            times = self._recent(key)
-            if len(times) < self.limit:
-                return 0
-            return max(1, math.ceil(times[-self.limit] + self.window - self.clock()))
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._failures.setdefault(key, deque()).append(self.clock())
-
-    def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: str) -> deque[float]:
-        times = self._failures.get(key, deque())
-        while times and times[0] <= self.clock() - self.window:
-            times.popleft()
-        if not times:
-            self._failures.pop(key, None)  # so idle addresses do not pile up
-        return times
 
 
 @dataclass
@@ -195,107 +103,14 @@ class Outcome:
 
 @dataclass
 class AdminState:
-    """Per-app admin state: the failure counts and the last action's outcome
-    (in this process only, like the counts)."""
+    """Per-app admin state: the last action's outcome (in this process only,
+    like admin_auth's failure counts)."""
 
-    limiter: FailureLimiter
     last: Outcome | None = None
 
 
 def admin_state() -> AdminState:
     return current_app.extensions["search_admin"]
-
-
-def client_address() -> str:
-    """The address failures are counted against: behind nginx, the proxy's
-    own address unless PROXY_FIX is set (see search_app.trust_proxy_headers)."""
-    return request.remote_addr or "unknown"
-
-
-def audit(action: str, outcome: str, level: int = logging.INFO) -> None:
-    """One log line per admin action: when, from where, how it ended.
-    Never the token; names the user sent are logged with repr()."""
-    via = "bearer" if g.get("admin_bearer") else "session"
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    log.log(level, "%s admin %s from %s (%s): %s", stamp, action, client_address(), via, outcome)
-
-
-def bearer_token() -> str | None:
-    auth = request.authorization
-    if auth is None or auth.type != "bearer":
-        return None
-    return auth.token or ""
-
-
-def check_token(given: str, action: str) -> None:
-    """Pass if ``given`` is the admin token; otherwise count the failure and
-    raise 403, or 429 once this address failed too often. The limit is
-    checked first, so while it holds even the right token is refused and a
-    guesser learns nothing."""
-    limiter, address = admin_state().limiter, client_address()
-    wait = limiter.retry_after(address)
-    if wait:
-        audit(action, "refused: too many failed attempts", logging.WARNING)
-        message = f"失败次数过多，请 {math.ceil(wait / 60)} 分钟后再试。"
-        raise TooManyRequests(message, retry_after=wait)
-    expected = str(current_app.config["ADMIN_TOKEN"]).encode("utf-8")
-    if not hmac.compare_digest(given.encode("utf-8"), expected):
-        limiter.fail(address)
-        audit(action, "failed: wrong token", logging.WARNING)
-        abort(403, "令牌不正确。")
-    limiter.clear(address)
-
-
-def session_is_admin() -> bool:
-    """Whether the session cookie comes from a login that has not expired."""
-    since = session.get("admin_since")
-    if not isinstance(since, int):
-        return False
-    return 0 <= time.time() - since < session_lifetime(current_app).total_seconds()
-
-
-def check_csrf() -> None:
-    """A form POST from a session must echo the session's CSRF token: another
-    site can make a browser send the cookie (were SameSite ever relaxed), but
-    cannot read the token from our page."""
-    expected = session.get("csrf", "")
-    given = request.form.get("csrf_token", "")
-    if not (expected and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))):
-        audit(action_name(), "refused: missing or wrong CSRF token", logging.WARNING)
-        abort(400, "表单已失效（CSRF 校验未通过），请刷新管理页后重试。")
-
-
-def action_name() -> str:
-    return (request.endpoint or "admin").removeprefix("admin.")
-
-
-def prefers_json() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.is_json or best == "application/json"
-
-
-@bp.before_request
-def require_admin():
-    """Every admin request proves it knows the token: a bearer header, or a
-    session from the login form (plus, on POST, its CSRF token)."""
-    token = bearer_token()
-    g.admin_bearer = token is not None
-    g.admin_json = g.admin_bearer or prefers_json()
-    if token is not None:
-        check_token(token, f"{action_name()} (bearer)")
-        return None
-    if request.endpoint == "admin.login":
-        return None
-    if not session_is_admin():
-        if g.admin_json:
-            challenge = WWWAuthenticate("bearer")
-            raise Unauthorized(
-                "需要登录：请提供 Authorization: Bearer <令牌>。", www_authenticate=challenge
-            )
-        return redirect(url_for("admin.login"), 303)
-    if request.method == "POST":
-        check_csrf()
-    return None
 
 
 @bp.after_request
@@ -369,10 +184,7 @@ def login():
     except HTTPException as e:
         headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
         return render_template("admin/login.html", error=e.description), e.code, headers
-    session.clear()
-    session.permanent = True
-    session["admin_since"] = int(time.time())
-    session["csrf"] = secrets.token_urlsafe(32)
+    start_session()
     audit("login", "ok")
     return redirect(url_for("admin.index"), 303)
 

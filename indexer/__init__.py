@@ -13,8 +13,9 @@ from indexer.errors import (
     QueryError,
 )
 from indexer.models import Article, ArticleView, FileFailure, Hit, ReindexReport, SearchPage
+from indexer.reader import SearchIndex, open_index
 from indexer.search import article_view, get_article, search
-from indexer.store import SearchIndex, index_exists, open_index
+from indexer.store import index_exists
 
 __all__ = [
     "Article",

@@ -15,8 +15,8 @@ import click
 from indexer.build import reindex as run_reindex
 from indexer.errors import IndexerError
 from indexer.models import ReindexReport
+from indexer.reader import open_index
 from indexer.search import search as run_search
-from indexer.store import open_index
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "instance/index"

@@ -4,8 +4,9 @@ Pages differ in markup but share a shape: site chrome (menus, breadcrumb,
 footer with 版权所有 and ICP备案), a title, an info line (来源 / 发布时间) and
 one container holding the article text (``.TRS_Editor``, ``#zoom``,
 ``#content``, ``<article>``…). We read the metadata first, then drop the
-chrome and take paragraphs from the container. Parsing is selectolax's lexbor
-backend (the older ``selectolax.parser`` module is removed in selectolax 1.0).
+chrome and find the container; html_text.py takes the paragraphs from it.
+Parsing is selectolax's lexbor backend (the older ``selectolax.parser``
+module is removed in selectolax 1.0).
 """
 
 from __future__ import annotations
@@ -16,15 +17,10 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from indexer.articles import (
-    decode_bytes,
-    meta_date,
-    parse_meta_line,
-    split_trailing_source,
-    text_lines,
-)
+from indexer.articles import decode_bytes, meta_date, parse_meta_line, text_lines
 from indexer.dates import find_date, parse_date
 from indexer.errors import ArticleError
+from indexer.html_text import body_paragraphs, collapse_space, node_text
 from indexer.models import Article
 
 logger = logging.getLogger(__name__)
@@ -60,11 +56,7 @@ DATE_META_KEYS = tuple(
     "article:published_time pubdate publishdate publish_date publishtime datepublished"
     " dc.date dc.date.issued date".split()
 )
-# Each starts a new line of text; _CONTAINER_TAGS hold other blocks.
-BLOCK_TAGS = frozenset(
-    "p div section article main li ul ol dl dd dt table tr td th h1 h2 h3 h4 h5 h6"
-    " blockquote pre center figure figcaption hr".split()
-)
+# Blocks that hold other blocks (html_text.BLOCK_TAGS starts a line at each block).
 _CONTAINER_TAGS = frozenset("div td table tr section article main ul ol".split())
 # Words site names end with, so "标题 - 西双版纳先锋" loses its suffix.
 SITE_WORDS = ("先锋", "网", "网站", "门户", "政府", "在线", "平台", "官网", "组织部")
@@ -73,11 +65,6 @@ GB_CODECS = frozenset({"gb2312", "gbk"})  # decoded as GB18030, their superset
 _TITLE_SUFFIX_RE = re.compile(r"\s*[-_|—–－｜]+\s*([^-_|—–－｜]+?)\s*$")
 _CRUMB_SEPARATOR_RE = re.compile(r"[>›»→＞/|]+")
 _CRUMB_LABEL_RE = re.compile(r"^您?(?:现在)?(?:的|当前)?(?:所在)?位置\s*[:：]?\s*")
-_HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]+")  # NBSP is text, not markup spacing
-# A line break in the source between two wide (CJK) characters is no space at
-# all (CSS Text 3, segment break transformation): "党建\n工作" reads 党建工作.
-_WIDE = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
-_WIDE_BREAK_RE = re.compile(rf"(?<={_WIDE})[ \t\r\f]*\n[ \t\n\r\f]*(?={_WIDE})")
 _MAX_INFO_LINE = 200
 
 
@@ -137,7 +124,7 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
     info = _info_fields(tree)
     column = metas.get("columnname") or _breadcrumb_column(tree, title)
     _drop_noise(tree)
-    body, trailing_source = _body_paragraphs(_main_container(tree), title)
+    body, trailing_source = body_paragraphs(_main_container(tree), title)
     if not body:
         raise ArticleError(article_id, "no article text found")
     return Article(
@@ -177,12 +164,14 @@ def _find_title(tree: LexborHTMLParser, metas: dict[str, str]) -> str:
     """
     title_tag = tree.css_first("title")
     site_names = {metas.get("og:site_name", ""), metas.get("sitename", "")}
-    page_title = _strip_site_suffix(_text(title_tag) if title_tag else "", site_names, learn=True)
+    page_title = _strip_site_suffix(
+        node_text(title_tag) if title_tag else "", site_names, learn=True
+    )
     candidates = [metas.get("og:title", ""), metas.get("articletitle", "")]
     for selector in TITLE_SELECTORS:
-        candidates += [_text(n) for n in tree.css(selector) if not _in_noise(n)]
+        candidates += [node_text(n) for n in tree.css(selector) if not _in_noise(n)]
     for candidate in [*candidates, page_title]:
-        title = _strip_site_suffix(_collapse_space(candidate), site_names)
+        title = _strip_site_suffix(collapse_space(candidate), site_names)
         if title and title not in site_names:
             return title
     return ""
@@ -211,7 +200,7 @@ def _info_fields(tree: LexborHTMLParser) -> dict[str, str]:
     from its own span when there is one, not from a cluttered parent.
     """
     nodes = tree.body.traverse() if tree.body else []
-    lines = {_text(n) for n in nodes if n.tag in INFO_TAGS}
+    lines = {node_text(n) for n in nodes if n.tag in INFO_TAGS}
     fields: dict[str, str] = {}
     for line in sorted((ln for ln in lines if len(ln) <= _MAX_INFO_LINE), key=len):
         for key, value in (parse_meta_line(line) or {}).items():
@@ -238,7 +227,7 @@ def _breadcrumb_column(tree: LexborHTMLParser, title: str) -> str:
 
 
 def _is_crumb_text(node: LexborNode) -> bool:
-    text = _text(node)
+    text = node_text(node)
     return len(text) <= _MAX_INFO_LINE and bool(_CRUMB_LABEL_RE.match(text))
 
 
@@ -294,59 +283,12 @@ def _main_container(tree: LexborHTMLParser) -> LexborNode | None:
     wrapper (which contains everything) does not win over the article itself.
     """
     for selector in CONTENT_SELECTORS:
-        nodes = [n for n in tree.css(selector) if _text(n)]
+        nodes = [n for n in tree.css(selector) if node_text(n)]
         if nodes:
-            return max(nodes, key=lambda n: len(_text(n)))
+            return max(nodes, key=lambda n: len(node_text(n)))
 
     def own_text(node: LexborNode) -> int:
         children = node.iter(include_text=True)
         return sum(len(c.text().strip()) for c in children if c.tag not in _CONTAINER_TAGS)
 
     return max(tree.css("div, td, section, article, main"), key=own_text, default=tree.body)
-
-
-def _body_paragraphs(container: LexborNode | None, title: str) -> tuple[list[str], str]:
-    """The container's paragraphs, minus a leading title/info repeat and trailing byline."""
-    lines = _block_lines(container) if container else []
-    while lines and (lines[0] == title or parse_meta_line(lines[0]) is not None):
-        lines.pop(0)
-    return split_trailing_source(lines)
-
-
-def _block_lines(node: LexborNode) -> list[str]:
-    """Text of ``node`` as lines: one per block element (<p>, <div>…) or <br>.
-
-    Inline elements (<strong>, <a>, <font>) stay within their line.
-    """
-    lines: list[str] = []
-    buffer: list[str] = []
-
-    def end_line() -> None:
-        if line := _collapse_space("".join(buffer)):
-            lines.append(line)
-        buffer.clear()
-
-    def walk(parent: LexborNode) -> None:
-        for child in parent.iter(include_text=True):
-            if child.is_text_node:
-                buffer.append(child.text_content or "")
-            elif child.tag == "br" or child.tag in BLOCK_TAGS:
-                end_line()
-                walk(child)
-                end_line()
-            elif child.is_element_node:
-                walk(child)
-
-    walk(node)
-    end_line()
-    return lines
-
-
-def _text(node: LexborNode) -> str:
-    return _collapse_space(node.text(separator=" "))
-
-
-def _collapse_space(text: str) -> str:
-    """Render markup whitespace as a browser does: runs become one space, or none
-    where a source line break falls between two Chinese characters."""
-    return _HTML_SPACE_RE.sub(" ", _WIDE_BREAK_RE.sub("", text)).strip()

@@ -25,7 +25,7 @@ import numpy as np
 
 from indexer.normalize import query_key
 from indexer.query import ParsedQuery, Term
-from indexer.store import Generation
+from indexer.reader import Generation
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 

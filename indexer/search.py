@@ -19,7 +19,7 @@ from indexer.matching import Match, Matcher, long_words, whole_phrase
 from indexer.models import Article, ArticleView, Hit, SearchPage
 from indexer.query import ParsedQuery, Term, parse_query
 from indexer.ranking import bm25f
-from indexer.store import Generation, SearchIndex
+from indexer.reader import Generation, SearchIndex
 
 
 def search(ix: SearchIndex, q: str, page: int = 1, per_page: int = 10) -> SearchPage:

@@ -11,8 +11,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
+import admin_auth
 import indexer
-import search_admin
 from indexer.store import writer_lock
 from search_app import create_app
 
@@ -199,7 +199,7 @@ def test_wrong_bearer_tokens_count_too(admin):
 
 def test_the_limit_forgets_failures_after_the_window():
     now = [1000.0]
-    limiter = search_admin.FailureLimiter(limit=2, window=300, clock=lambda: now[0])
+    limiter = admin_auth.FailureLimiter(limit=2, window=300, clock=lambda: now[0])
     limiter.fail("a")
     now[0] += 100
     limiter.fail("a")
@@ -231,7 +231,7 @@ def test_the_session_cookie_is_secure_over_https(admin_app):
 def test_sessions_expire(admin, monkeypatch):
     login(admin)
     later = time.time() + 8 * 3600 + 1
-    monkeypatch.setattr(search_admin, "time", types.SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(admin_auth, "time", types.SimpleNamespace(time=lambda: later))
     assert admin.get("/admin").status_code == 303
 
 
@@ -241,7 +241,7 @@ def test_workers_with_the_same_token_share_sessions(make_app):
     cookie = first.get_cookie("session", path="/admin")
     second.set_cookie("session", cookie.value, path="/admin")
     assert second.get("/admin").status_code == 200
-    assert make_app().config["SECRET_KEY"] == search_admin.session_key(TOKEN) != TOKEN
+    assert make_app().config["SECRET_KEY"] == admin_auth.session_key(TOKEN) != TOKEN
     assert make_app(SECRET_KEY="configured").config["SECRET_KEY"] == "configured"
 
 

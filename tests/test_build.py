@@ -152,7 +152,7 @@ def test_missing_corpus_is_an_error(tmp_path):
 def test_error_during_reindex_leaves_the_live_index_and_no_leftovers(built, opened, monkeypatch):
     """An exception (disk full, a bug) mid-way: the error reaches the caller,
     the half-built generation is removed and the index stays as it was."""
-    import indexer.build as build
+    import indexer.writer as writer
 
     corpus_dir, index_dir, _ = built
     (corpus_dir / MENGLA).write_text("今天是:\n工作动态\n\n新标题\n\n正文。\n", encoding="utf-8")
@@ -160,7 +160,7 @@ def test_error_during_reindex_leaves_the_live_index_and_no_leftovers(built, open
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build.chars, "write_segment", disk_full)
+    monkeypatch.setattr(writer.chars, "write_segment", disk_full)
     with pytest.raises(OSError, match="No space left"):
         reindex(corpus_dir, index_dir)
     assert [p.name for p in index_dir.glob("g*")] == ["g000001"]

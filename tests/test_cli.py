@@ -1,6 +1,8 @@
 """The command line, through click's runner against real folders."""
 
+import io
 import json
+import sys
 
 from indexer.cli import cli
 from indexer.store import writer_lock
@@ -85,3 +87,28 @@ def test_search_query_too_long(runner, index_dir):
     result = runner.invoke(cli, ["search", "党" * 300, "--index", str(index_dir)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: 查询太长")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_shows_rate_and_eta(monkeypatch):
+    from indexer import cli as cli_module
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli_module._progress_bar(enabled=True) as update:
+        update(5, 10)
+    shown = terminal.getvalue()
+    assert "indexing:  50%" in shown and "5/10" in shown
+    assert "file/s" in shown and "<" in shown  # rate, and elapsed<remaining
+
+
+def test_no_progress_bar_when_not_a_terminal(monkeypatch):
+    from indexer import cli as cli_module
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with cli_module._progress_bar(enabled=True) as update:
+        assert update is None

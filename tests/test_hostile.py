@@ -28,7 +28,7 @@ from indexer.check import check_index
 from indexer.errors import QueryError
 from indexer.models import SearchPage
 from indexer.query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
-from indexer.store import Generation
+from indexer.reader import Generation
 from search_app import create_app
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
