@@ -165,3 +165,29 @@ def test_error_during_reindex_leaves_the_live_index_and_no_leftovers(built, open
         reindex(corpus_dir, index_dir)
     assert [p.name for p in index_dir.glob("g*")] == ["g000001"]
     assert ids(opened(index_dir), '"深度融合"') == [MENGLA]
+
+
+def test_reindex_never_touches_the_corpus(built):
+    """Data safety: the index can always be rebuilt because a reindex only
+    ever reads the corpus (full or incremental, bad files included)."""
+    import hashlib
+
+    corpus_dir, index_dir, _ = built
+
+    def snapshot():
+        return {
+            p.relative_to(corpus_dir).as_posix(): (
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+                p.stat().st_mtime_ns,
+            )
+            for p in sorted(corpus_dir.rglob("*"))
+            if p.is_file()
+        }
+
+    before = snapshot()
+    (corpus_dir / MENGLA).unlink()
+    after_delete = snapshot()
+    reindex(corpus_dir, index_dir)
+    reindex(corpus_dir, index_dir, full=True)
+    assert snapshot() == after_delete
+    assert set(before) - set(after_delete) == {MENGLA}
