@@ -144,7 +144,9 @@ class Segment:
         hi = int(np.searchsorted(self.codes, (np.uint64(cp + 1) << _SHIFT) | flag))
         if lo == hi:
             return np.zeros(0, dtype=np.uint32)
-        return np.unique(np.asarray(self.post[int(self.starts[lo]) : int(self.starts[hi])]))
+        seen = np.zeros(len(self), dtype=bool)  # a mask: cheaper than np.unique here
+        seen[self.post[int(self.starts[lo]) : int(self.starts[hi])]] = True
+        return np.flatnonzero(seen).astype(np.uint32)
 
     def candidates(self, needle: str, title_only: bool = False) -> np.ndarray:
         """Local numbers of documents holding every bigram of ``needle`` (in

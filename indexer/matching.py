@@ -37,6 +37,37 @@ class Match:
     exact: bool  # False: cids may hold a few articles that do not match
 
 
+# Set operations on sorted arrays of unique cids. numpy's intersect1d and
+# union1d re-derive uniqueness by hashing or sorting, which dominated queries
+# matching most of 100,000 articles; these use searchsorted or a bit mask.
+
+
+def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if not len(a) or not len(b):
+        return b if not len(a) else a
+    mask = np.zeros(int(max(a[-1], b[-1])) + 1, dtype=bool)
+    mask[a] = True
+    mask[b] = True
+    return np.flatnonzero(mask)
+
+
+def member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each element of ``a``, whether it is in ``b``."""
+    if not len(a) or not len(b):
+        return np.zeros(len(a), dtype=bool)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return b[at] == a
+
+
 def long_words(term: Term) -> list[str]:
     """Words of two or more characters: single characters such as 在 or 的
     would match (and weigh) almost nothing."""
@@ -64,7 +95,7 @@ class Matcher:
         cids, tiers = _EMPTY, np.zeros(0, dtype=np.int8)
         for group in parsed.groups:
             group_cids, group_tiers = self._match_group(group)
-            merged = np.union1d(cids, group_cids)
+            merged = union(cids, group_cids)
             merged_tiers = np.zeros(len(merged), dtype=np.int8)
             for part_cids, part_tiers in ((cids, tiers), (group_cids, group_tiers)):
                 at = np.searchsorted(merged, part_cids)
@@ -75,23 +106,23 @@ class Matcher:
     def _match_group(self, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
         positives = [t for t in group if not t.negated]
         found = [self._match_term(t) for t in positives]
-        cids = reduce(np.intersect1d, [all_ for all_, _ in found])
+        cids = reduce(intersect, [all_ for all_, _ in found])
         for t in group:
             if t.negated and len(cids):
                 # exact: an unchecked superset would exclude articles that match
                 excluded = self._find(t.key, t.title_only, exact=True)
-                cids = np.setdiff1d(cids, excluded, assume_unique=True)
+                cids = cids[~member(cids, excluded)]
         tiers = np.zeros(len(cids), dtype=np.int8)
         if not len(cids):
             return cids, tiers
         whole = whole_phrase(positives)
         if len(positives) > 1:
-            every_phrase = reduce(np.intersect1d, [phrase for _, phrase in found])
-            tiers[np.isin(cids, every_phrase, assume_unique=True)] = 1
-            tiers[np.isin(cids, self._find(whole), assume_unique=True)] = 2
+            every_phrase = reduce(intersect, [phrase for _, phrase in found])
+            tiers[member(cids, every_phrase)] = 1
+            tiers[member(cids, self._find(whole))] = 2
         else:
-            tiers[np.isin(cids, found[0][1], assume_unique=True)] = 2
-        tiers[np.isin(cids, self._find(whole, title_only=True), assume_unique=True)] = 3
+            tiers[member(cids, found[0][1])] = 2
+        tiers[member(cids, self._find(whole, title_only=True))] = 3
         return cids, tiers
 
     def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -100,8 +131,8 @@ class Matcher:
         words = long_words(term)
         if term.quoted or len(words) < 2:
             return phrase, phrase
-        by_words = reduce(np.intersect1d, [self._find(w, term.title_only) for w in words])
-        return np.union1d(phrase, by_words), phrase
+        by_words = reduce(intersect, [self._find(w, term.title_only) for w in words])
+        return union(phrase, by_words), phrase
 
     def matches(self, cid: int, parsed: ParsedQuery) -> bool:
         """Whether one article really matches (checked in its key text)."""

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
 from indexer import chars
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 SEGMENT_DOCS = 25_000  # articles per character-index segment
 MAX_SEGMENTS = 8  # more than this, or too many deleted articles: merge them
 MAX_DEAD_SHARE = 0.25
+# Postings per Whoosh block (its default is 128): ranking reads whole posting
+# lists, and each block costs a header, a zlib call and an unpickle.
+POSTING_BLOCK = 1024
 
 
 class GenerationWriter:
@@ -59,7 +63,9 @@ class GenerationWriter:
         # Several processes each write their own segment, kept as they are
         # (multisegment): merging them would cost a third of the build.
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        self.writer = self.ix.writer(limitmb=256, compound=False, **options)
+        self.writer = self.ix.writer(
+            limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK), **options
+        )
         self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
 
