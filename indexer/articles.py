@@ -139,18 +139,25 @@ def load_file(path: Path, corpus_dir: Path) -> tuple[list[Article], list[FileFai
     Raises :class:`ArticleError` when nothing in the file is usable, so the
     indexer can report the file by name and move on.
     """
-    # Imported here: the importers use decode_bytes and parse_meta_line from
-    # this module, so a top-level import would be circular.
-    from indexer.importers_html import decode_html, parse_html
-    from indexer.importers_jsonl import parse_jsonl
-
     relpath = article_id(path, corpus_dir)
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         raise ArticleError(relpath, f"cannot read: {e.strerror or e}") from e
+    return load_bytes(data, relpath)
+
+
+def load_bytes(data: bytes, relpath: str) -> tuple[list[Article], list[FileFailure]]:
+    """The articles in ``data``, the content of corpus file ``relpath``
+    (its suffix says the format). The indexer reads each file once and hashes
+    the same bytes it parses, so the hash it records is the content indexed."""
+    # Imported here: the importers use decode_bytes and parse_meta_line from
+    # this module, so a top-level import would be circular.
+    from indexer.importers_html import decode_html, parse_html
+    from indexer.importers_jsonl import parse_jsonl
+
     _check_bytes(data, relpath)
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(relpath)[1].lower()
     decode = decode_html if suffix in (".html", ".htm") else decode_bytes
     try:
         text = decode(data)

@@ -46,18 +46,18 @@ def prepare_article(article: Article) -> PreparedDoc:
 
 def prepare_file(args: tuple[Path, Path]) -> PreparedFile:
     """Read and prepare one file; never raises for a bad file."""
-    from indexer.articles import article_id, load_file
+    from indexer.articles import article_id, load_bytes
 
     path, corpus_dir = args
     rel = article_id(path, corpus_dir)
     try:
         stat = stat_key(path)
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError as e:
         return PreparedFile(rel, [0, 0], error=f"cannot read: {e.strerror or e}")
-    pf = PreparedFile(rel, stat, sha)
+    pf = PreparedFile(rel, stat, hashlib.sha256(data).hexdigest())
     try:
-        articles, pf.failures = load_file(path, corpus_dir)
+        articles, pf.failures = load_bytes(data, rel)
     except ArticleError as e:
         pf.error = e.reason
         return pf
