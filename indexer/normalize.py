@@ -6,9 +6,10 @@ site's full-width ``，：（）`` are the same), lower-case, and only letters a
 digits kept. Punctuation and spaces are dropped, except that one space is kept
 between two ASCII letters/digits so ``GDP 2021`` does not become ``gdp2021``.
 Dropping punctuation is what makes ``"抓党建促强边固防"`` find ``抓党建,促强边固防``.
-Sentence ends (。！？；) and line breaks are kept, as one BOUNDARY character
-that no query contains, so a phrase never matches across two sentences or
-paragraphs (``大水`` does not match ``重大。水域``).
+Traditional characters become simplified (OpenCC's t2s, one character at a
+time), so 黨建長廊 and 党建长廊 are the same key. Sentence ends (。！？；) and
+line breaks are kept, as one BOUNDARY character that no query contains, so a
+phrase never matches across two sentences or paragraphs (``大水`` does not match ``重大。水域``).
 
 The same mapping with offsets (:func:`key_with_offsets`) lets the highlighter
 find matches in the key and mark the original characters, so display text is
@@ -28,6 +29,40 @@ BOUNDARY = "\x02"
 _SENTENCE_ENDS = frozenset("。!?;\n")  # after NFKC: ！？； are ASCII
 
 
+class _Simplified(dict):
+    """A str.translate table from traditional to simplified characters,
+    filled from OpenCC's t2s conversion as characters are first met.
+
+    Character by character on purpose: any substring of an article must map
+    to a substring of its key, which phrase-level conversion breaks (乾隆 stays
+    乾隆 as a phrase but 乾 alone becomes 干). Both sides of a match map the
+    same way, and a character never changes length, so offsets still hold.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._converter = None
+
+    def __missing__(self, cp: int) -> int:
+        value = cp
+        if _is_cjk(cp):
+            if self._converter is None:
+                import opencc
+
+                self._converter = opencc.OpenCC("t2s")
+            out = self._converter.convert(chr(cp))
+            value = ord(out) if len(out) == 1 else cp
+        self[cp] = value
+        return value
+
+
+def _is_cjk(cp: int) -> bool:
+    return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3134F
+
+
+_T2S = _Simplified()
+
+
 @lru_cache(maxsize=65536)
 def _key_piece(ch: str) -> str:
     """Normalise one character: its NFKC form lower-cased, letters/digits only.
@@ -36,7 +71,7 @@ def _key_piece(ch: str) -> str:
     line breaks BOUNDARY. Cached: articles reuse a few thousand characters.
     """
     out = []
-    for c in unicodedata.normalize("NFKC", ch).lower():
+    for c in unicodedata.normalize("NFKC", ch).lower().translate(_T2S):
         out.append(c if c.isalnum() else BOUNDARY if c in _SENTENCE_ENDS else " ")
     return "".join(out)
 
@@ -107,7 +142,7 @@ def key_with_offsets(text: str, boundaries: bool = True) -> tuple[str, list[int]
             kb.add_char(text[i], i)
         run = m.group()
         if unicodedata.is_normalized("NFKC", run) and run == run.lower():
-            kb.add_run(run, m.start())
+            kb.add_run(run.translate(_T2S), m.start())
         else:
             for i in range(m.start(), m.end()):
                 kb.add_char(text[i], i)
@@ -129,9 +164,9 @@ def query_key(text: str) -> str:
 
 
 def display_normalize(text: str) -> str:
-    """NFKC + lower-case with punctuation kept: what jieba segments.
+    """NFKC, lower-case and simplified, punctuation kept: what jieba segments.
 
     jieba sees sentence punctuation, which keeps its segmentation close to how
     it was trained, while the key form (no punctuation) decides matching.
     """
-    return unicodedata.normalize("NFKC", text).lower()
+    return unicodedata.normalize("NFKC", text).lower().translate(_T2S)

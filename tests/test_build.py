@@ -191,3 +191,21 @@ def test_reindex_never_touches_the_corpus(built):
     reindex(corpus_dir, index_dir, full=True)
     assert snapshot() == after_delete
     assert set(before) - set(after_delete) == {MENGLA}
+
+
+def test_traditional_and_simplified_find_each_other(built, opened):
+    """An article in traditional characters is found by a simplified query and
+    the other way round; highlights land on the characters as written."""
+    corpus_dir, index_dir, _ = built
+    traditional = (
+        "今天是:\n工作動態\n\n勐臘縣推進邊疆黨建長廊建設\n\n"
+        "來源 :西雙版納先鋒 訪問次數 : 發布時間 :2023-02-01\n\n各鄉鎮黨委強化基層黨組織。\n"
+    )
+    (corpus_dir / "traditional.txt").write_text(traditional, encoding="utf-8")
+    reindex(corpus_dir, index_dir)
+    ix = opened(index_dir)
+    page = search(ix, '"勐腊县推进边疆党建长廊"')
+    assert [h.id for h in page.hits] == ["traditional.txt"]
+    assert str(page.hits[0].title_html) == "<mark>勐臘縣推進邊疆黨建長廊</mark>建設"
+    assert "traditional.txt" in ids(ix, '"邊疆黨建長廊"')
+    assert MENGLA in ids(ix, '"邊疆黨建長廊"')

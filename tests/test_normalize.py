@@ -21,6 +21,9 @@ from indexer.normalize import key_text, key_with_offsets, query_key
         ("重大。水域", "重大\x02水域"),  # a sentence end stays a boundary
         ("一是抓党建；二是促发展！", "一是抓党建\x02二是促发展\x02"),
         ("第一段。\n第二段", "第一段\x02第二段"),  # one boundary, however many
+        ("邊疆黨建長廊", "边疆党建长廊"),  # traditional -> simplified
+        ("西雙版納州「強邊固防」", "西双版纳州强边固防"),
+        ("乾隆", "干隆"),  # character by character, so every substring maps alike
     ],
 )
 def test_key_text(text, key):
@@ -67,7 +70,7 @@ def test_fast_path_equals_the_definition(text):
 @given(
     st.text(
         alphabet=st.sampled_from(
-            list("党建长廊ab AZ09,.:（）“”ＧＤ①ﬁé\u0301\xa0-_+。!\n") + ["\U0001f600"]
+            list("党建长廊黨長乾ab AZ09,.:（）“”ＧＤ①ﬁé\u0301\xa0-_+。!\n") + ["\U0001f600"]
         )
     )
 )
