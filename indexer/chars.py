@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import mmap
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from indexer.lru import LRU
 from indexer.normalize import FIELD_SEP
 
 END = "\x00"
@@ -36,7 +35,8 @@ _SHIFT = np.uint64(21)  # code points fit in 21 bits
 # Bigrams of the title are indexed a second time with this bit set, so a
 # title-only search starts from articles whose *title* has every bigram.
 _TITLE = np.uint64(1 << 42)
-CACHE_NEEDLES = 256  # answers kept per generation
+CACHE_NEEDLES = 256  # answers kept per generation, and at most this many bytes:
+CACHE_BYTES = 32 * 2**20
 SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
 SAMPLE_SIZE = 500
 _NO_FLAG = np.uint64(0)
@@ -216,8 +216,9 @@ class CharIndex:
 
     segments: list[Segment]
     dead: np.ndarray  # bool per cid: True when the article was deleted or replaced
-    cache: OrderedDict = field(default_factory=OrderedDict)  # (needle, title_only) -> cids
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: LRU = field(
+        default_factory=lambda: LRU(CACHE_NEEDLES, CACHE_BYTES, lambda f: f.ids.nbytes)
+    )
 
     @classmethod
     def open(cls, folder: Path, names: Iterable[str], dead_cids: np.ndarray, next_cid: int):
@@ -235,17 +236,14 @@ class CharIndex:
 
         Answers are cached per generation (it never changes): popular
         searches and their parts repeat. The arrays are read-only."""
-        key = (needle, title_only, exact)
-        with self.lock:
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                return self.cache[key]
-        found = self._find(needle, title_only, exact)
+        return self.cache.get(
+            (needle, title_only, exact),
+            lambda: self._readonly(self._find(needle, title_only, exact)),
+        )
+
+    @staticmethod
+    def _readonly(found: Found) -> Found:
         found.ids.flags.writeable = False
-        with self.lock:
-            self.cache[key] = found
-            while len(self.cache) > CACHE_NEEDLES:
-                self.cache.popitem(last=False)
         return found
 
     def _find(self, needle: str, title_only: bool, exact: bool) -> Found:

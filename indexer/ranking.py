@@ -13,40 +13,29 @@ whoosh3 version is pinned exactly in setup.cfg for that reason.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from indexer.lru import LRU
 from indexer.schema import RANKED_FIELDS
 
 B = 0.75
 K1 = 1.2
 CACHE_TERMS = 128
+CACHE_BYTES = 32 * 2**20
 
 
 class PostingsCache:
-    """(field, word) -> (docnums, weights) for one generation, LRU."""
+    """(field, word) -> (docnums, weights) for one generation, least recently
+    used first out, within CACHE_TERMS entries and CACHE_BYTES."""
 
-    def __init__(self, size: int = CACHE_TERMS):
-        self._size = size
-        self._items: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, size: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES):
+        self._lru = LRU(size, max_bytes, lambda v: v[0].nbytes + v[1].nbytes)
 
     def get(self, searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (field, word)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = read_postings(searcher, field, word)
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
+        return self._lru.get((field, word), lambda: read_postings(searcher, field, word))
 
 
 def read_postings(searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
