@@ -188,6 +188,50 @@ def hit_json(hit: indexer.Hit, q: str) -> dict:
     }
 
 
+FILTER_PARAMS = ("from", "to", "column", "sort")
+
+
+def request_filters() -> indexer.Filters:
+    """Date range, column and sort from the query string (QueryError if bad)."""
+    args = request.args
+    return indexer.parse_filters(
+        args.get("from"), args.get("to"), args.get("column"), args.get("sort")
+    )
+
+
+def kept_filters() -> dict[str, str]:
+    """The filter parameters in force, for links that keep them."""
+    return {k: request.args[k] for k in FILTER_PARAMS if request.args.get(k, "").strip()}
+
+
+def facet_links(q: str, keep: dict[str, str], result) -> dict[str, list[dict]]:
+    """Links that narrow the results to one year or column, keeping the rest."""
+    links: dict[str, list[dict]] = {"year": [], "column": [], "sort": []}
+    for value, count in result.facets.get("year", []):
+        if value.isdigit():
+            narrowed = {**keep, "from": f"{value}-01-01", "to": f"{value}-12-31"}
+            links["year"].append(
+                {"label": value, "count": count, "url": url_for("search", q=q, **narrowed)}
+            )
+    for value, count in result.facets.get("column", []):
+        links["column"].append(
+            {
+                "label": value,
+                "count": count,
+                "url": url_for("search", q=q, **{**keep, "column": value}),
+            }
+        )
+    for sort, label in (("relevance", "相关度"), ("date", "时间")):
+        links["sort"].append(
+            {
+                "label": label,
+                "active": keep.get("sort", "relevance") == sort,
+                "url": url_for("search", q=q, **{**keep, "sort": sort}),
+            }
+        )
+    return links
+
+
 def register_views(app: Flask) -> None:
     @app.get("/")
     def home():
@@ -203,11 +247,19 @@ def register_views(app: Flask) -> None:
         except BadParameter:
             return render_template("search.html", q=q, error=BAD_PAGE, retry=True), 400
         try:
-            result = indexer.search(get_index(), q, page, current_app.config["PAGE_SIZE"])
+            filters = request_filters()
+            result = indexer.search(get_index(), q, page, current_app.config["PAGE_SIZE"], filters)
         except QueryError as e:
             return render_template("search.html", q=q, error=str(e)), 400
-        links = page_links(result.page, result.pages)
-        return render_template("search.html", q=q, result=result, page_links=links)
+        keep = kept_filters()
+        return render_template(
+            "search.html",
+            q=q,
+            result=result,
+            page_links=page_links(result.page, result.pages),
+            keep=keep,
+            facets=facet_links(q, keep, result),
+        )
 
     @app.get("/article/<path:article_id>")
     def article(article_id: str):
@@ -226,7 +278,7 @@ def register_views(app: Flask) -> None:
             page = int_arg("page", 1)
             config = current_app.config
             per_page = int_arg("per_page", config["PAGE_SIZE"], config["MAX_PER_PAGE"])
-            result = indexer.search(get_index(), q, page, per_page)
+            result = indexer.search(get_index(), q, page, per_page, request_filters())
         except (BadParameter, QueryError) as e:
             return {"error": str(e)}, 400
         return jsonify(
@@ -237,6 +289,10 @@ def register_views(app: Flask) -> None:
             per_page=per_page,
             took_ms=round(result.took_ms, 2),
             hits=[hit_json(hit, q) for hit in result.hits],
+            facets={
+                name: [{"value": value, "count": count} for value, count in values]
+                for name, values in result.facets.items()
+            },
         )
 
     @app.get("/healthz")

@@ -12,6 +12,7 @@ from indexer.errors import (
     IndexMissingError,
     QueryError,
 )
+from indexer.facets import Filters, parse_filters
 from indexer.models import Article, ArticleView, FileFailure, Hit, ReindexReport, SearchPage
 from indexer.reader import SearchIndex, open_index
 from indexer.search import article_view, get_article, search
@@ -22,6 +23,7 @@ __all__ = [
     "ArticleError",
     "ArticleView",
     "FileFailure",
+    "Filters",
     "Hit",
     "IndexBusyError",
     "IndexMissingError",
@@ -34,6 +36,7 @@ __all__ = [
     "get_article",
     "index_exists",
     "open_index",
+    "parse_filters",
     "reindex",
     "search",
     "warm_up",

@@ -47,7 +47,16 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
 PARALLEL_THRESHOLD = 500  # changed files from which Whoosh writes in several processes
-PER_GENERATION = {MANIFEST, FILES, "docmap.npy", "dead.npy", "field_lengths.npy", "dates.npy"}
+PER_GENERATION = {
+    MANIFEST,
+    FILES,
+    "docmap.npy",
+    "dead.npy",
+    "field_lengths.npy",
+    "dates.npy",
+    "columns.npy",
+    "column_names.npy",
+}
 
 
 def reindex(

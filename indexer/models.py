@@ -100,6 +100,8 @@ class SearchPage:
     # True when ``total`` is an upper bound: a phrase in a very large share of
     # the articles was not checked article by article (the hits shown were).
     total_is_estimate: bool = False
+    # facet name ("year", "column") -> [(value, count)] over the matches
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -55,6 +55,12 @@ class Generation:
         self.docmap = np.load(path / "docmap.npy", mmap_mode="r")
         self.field_lengths = np.load(path / "field_lengths.npy", mmap_mode="r")
         self.dates = np.load(path / "dates.npy", mmap_mode="r")
+        if (path / "columns.npy").exists():
+            self.columns = np.load(path / "columns.npy", mmap_mode="r")
+            self.column_names = np.load(path / "column_names.npy").tolist()
+        else:  # built by an older version (warned above): no column filter or facet
+            self.columns = np.zeros(len(self.dates), dtype=np.int32)
+            self.column_names = [""]
         self.postings = PostingsCache()
         self._lock = threading.Lock()
         self._idle: list[Any] = []

@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from indexer.errors import QueryError
+from indexer.facets import Filters, facet_counts, narrow
 from indexer.highlight import highlight, snippet
 from indexer.matching import Match, Matcher, long_words, whole_phrase
 from indexer.models import Article, ArticleView, Hit, SearchPage
@@ -22,16 +23,21 @@ from indexer.ranking import bm25f
 from indexer.reader import Generation, SearchIndex
 
 
-def search(ix: SearchIndex, q: str, page: int = 1, per_page: int = 10) -> SearchPage:
-    """Run ``q`` and return page ``page`` (1-based) of ``per_page`` hits."""
+def search(
+    ix: SearchIndex, q: str, page: int = 1, per_page: int = 10, filters: Filters | None = None
+) -> SearchPage:
+    """Run ``q`` and return page ``page`` (1-based) of ``per_page`` hits,
+    within ``filters`` (see facets.parse_filters), with facet counts."""
     started = time.perf_counter()
     parsed = parse_query(q)
     if parsed.is_empty():
         return SearchPage(q, 0, page, per_page, 0.0, [], notices=parsed.notices)
     with ix.searcher() as (gen, searcher):
         matcher = Matcher(gen)
-        match = matcher.match(parsed)
-        order, scores = _rank(gen, searcher, parsed, match)
+        filters = filters or Filters()
+        match = narrow(gen, matcher.match(parsed), filters)
+        facets = facet_counts(gen, match)
+        order, scores = _rank(gen, searcher, parsed, match, filters.sort)
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
         hits = [_hit(gen, searcher, int(match.cids[i]), float(scores[i]), needles) for i in chosen]
@@ -46,6 +52,7 @@ def search(ix: SearchIndex, q: str, page: int = 1, per_page: int = 10) -> Search
         terms=needles,
         notices=parsed.notices,
         total_is_estimate=not match.exact,
+        facets=facets,
     )
 
 
@@ -74,8 +81,9 @@ def ranking_words(term: Term) -> list[str]:
     return long_words(term) or (list(term.words) if len(term.words) == 1 else [])
 
 
-def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: Match):
-    """(indices into match.cids best first, score of each match)."""
+def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: Match, sort: str = "relevance"):
+    """(indices into match.cids best first, score of each match); with
+    ``sort="date"`` newest first, relevance breaking ties."""
     if not len(match.cids):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     docnums = np.asarray(gen.docmap)[match.cids]
@@ -83,7 +91,10 @@ def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: Match):
     bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
     dates = np.asarray(gen.dates)[docnums]
     # lexsort: last key first; ties go to the newer, then the earlier indexed
-    order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
+    if sort == "date":
+        order = np.lexsort((match.cids, -bm25, -match.tiers, -dates))
+    else:
+        order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
     return order, match.tiers * 1000.0 + bm25
 
 

@@ -170,7 +170,9 @@ class GenerationWriter:
     def per_document_arrays(self) -> tuple[np.ndarray, int]:
         """Arrays readers memory-map instead of asking Whoosh per document:
         cid -> docnum (docmap.npy, returned), and per docnum the field lengths
-        BM25F needs (field_lengths.npy) and the date as YYYYMMDD (dates.npy).
+        BM25F needs (field_lengths.npy), the date as YYYYMMDD (dates.npy) and
+        the column as a number (columns.npy) into column_names.npy, for
+        filters and facets.
 
         A Whoosh segment never changes once written, so its part is computed
         once and kept beside it (``seg-<id>.npz``); an incremental reindex
@@ -180,11 +182,13 @@ class GenerationWriter:
             count = reader.doc_count_all()
             lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
             dates = np.zeros(max(count, 1), dtype=np.int32)
+            columns = np.full(max(count, 1), "", dtype=object)
             leaves = reader.leaf_readers() if count else []
             for leaf, offset in leaves:
-                cids, seg_lengths, seg_dates = self._segment_arrays(leaf)
+                cids, seg_lengths, seg_dates, seg_columns = self._segment_arrays(leaf)
                 end = offset + len(cids)
                 lengths[offset:end], dates[offset:end] = seg_lengths, seg_dates
+                columns[offset:end] = seg_columns
                 live = np.ones(len(cids), dtype=bool)
                 if leaf.has_deletions():
                     live[list(leaf.segment().deleted_docs())] = False
@@ -192,15 +196,20 @@ class GenerationWriter:
             self._drop_unused_segment_arrays({leaf.segment().segment_id() for leaf, _ in leaves})
         np.save(self.folder / "field_lengths.npy", lengths)
         np.save(self.folder / "dates.npy", dates)
+        names, codes = np.unique(columns.astype(str), return_inverse=True)
+        np.save(self.folder / "columns.npy", codes.astype(np.int32))
+        np.save(self.folder / "column_names.npy", names)
         return docmap, int(np.count_nonzero(docmap >= 0))
 
-    def _segment_arrays(self, leaf) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _segment_arrays(self, leaf) -> tuple[np.ndarray, ...]:
         path = self.folder / f"seg-{leaf.segment().segment_id()}.npz"
         if path.exists():
             with np.load(path) as cached:
-                return cached["cids"], cached["lengths"], cached["dates"]
+                return cached["cids"], cached["lengths"], cached["dates"], cached["columns"]
         n = leaf.doc_count_all()
         cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
+        column_col = leaf.column_reader("column")
+        columns = np.array([_text(column_col[d]) for d in range(n)] or [""], dtype=str)[:n]
         cids = np.array([cid_col[d] for d in range(n)], dtype=np.int64)
         lengths = np.array(
             [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
@@ -208,8 +217,8 @@ class GenerationWriter:
         ).reshape(n, len(RANKED_FIELDS))
         dates = np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32)
         with open(path, "wb") as f:
-            np.savez(f, cids=cids, lengths=lengths, dates=dates)
-        return cids, lengths, dates
+            np.savez(f, cids=cids, lengths=lengths, dates=dates, columns=columns)
+        return cids, lengths, dates, columns
 
     def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
         """Remove the cached arrays of segments Whoosh merged away."""
@@ -234,6 +243,10 @@ class GenerationWriter:
                 "created": time.time(),
             },
         )
+
+
+def _text(value: str | bytes | None) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else (value or "")
 
 
 def _date_number(date: str | bytes | None) -> int:

@@ -52,7 +52,7 @@ def fake_page(monkeypatch, **fields):
     calls = []
     defaults = dict(query="q", total=0, page=1, per_page=10, took_ms=3.21, hits=[])
 
-    def search(ix, q, page=1, per_page=10):
+    def search(ix, q, page=1, per_page=10, filters=None):
         calls.append((q, page, per_page))
         return SearchPage(**{**defaults, "query": q, "page": page, **fields})
 
@@ -134,7 +134,8 @@ def test_search_paginates_and_keeps_the_query(client, monkeypatch):
     page = text(client.get("/search", query_string={"q": "党建 & 长廊", "page": 5}))
     assert calls == [("党建 & 长廊", 5, 10)]
     q = quote("党建 & 长廊", safe="").replace("%20", "+")
-    nav = page[page.index('<nav class="pager"') : page.index("</nav>")]
+    start = page.index('<nav class="pager"')
+    nav = page[start : page.index("</nav>", start)]
     hrefs = re.findall(r'href="([^"]+)"', nav)
     assert hrefs == [f"/search?q={q}&amp;page={n}" for n in (4, 1, 3, 4, 6, 7, 10, 6)], (
         "上一页, 1 … 3 4 [5] 6 7 … 10, 下一页"
@@ -189,7 +190,7 @@ def test_bad_page_is_an_inline_400(client, page):
 
 
 def test_query_error_is_an_inline_400(client, monkeypatch):
-    def search(ix, q, page=1, per_page=10):
+    def search(ix, q, page=1, per_page=10, filters=None):
         raise indexer.errors.QueryError("查询过长")
 
     monkeypatch.setattr(indexer, "search", search)
@@ -255,6 +256,7 @@ def test_api_search_schema(client, app):
         "per_page",
         "took_ms",
         "hits",
+        "facets",
     }
     assert (data["query"], data["total"], data["page"], data["per_page"]) == (
         PHRASE,
@@ -561,3 +563,50 @@ def test_json_is_utf8_and_html_safe(app):
         dumped = app.json.dumps({"q": "边疆 <&>"})
     assert dumped == '{"q": "边疆 \\u003c\\u0026\\u003e"}'
     assert json.loads(dumped) == {"q": "边疆 <&>"}
+
+
+# Filters, sort and facets
+
+
+def test_api_facets_and_filters(client):
+    data = client.get("/api/search", query_string={"q": "边疆党建长廊"}).get_json()
+    assert data["facets"] == {
+        "year": [{"value": "2022", "count": 2}, {"value": "2021", "count": 1}],
+        "column": [{"value": "工作动态", "count": 2}, {"value": "基层党建", "count": 1}],
+    }
+    narrowed = client.get(
+        "/api/search",
+        query_string={"q": "边疆党建长廊", "from": "2022-01-01", "column": "基层党建"},
+    ).get_json()
+    assert [h["id"] for h in narrowed["hits"]] == ["2022-03-15-mengla-changlang-shifandai.txt"]
+    by_date = client.get("/api/search", query_string={"q": "边疆党建长廊", "sort": "date"})
+    assert [h["date"] for h in by_date.get_json()["hits"]] == [
+        "2022-05-20",
+        "2022-03-15",
+        "2021-10-01",
+    ]
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"from": "yesterday"}, "日期（from）格式应为 YYYY-MM-DD，例如 2021-10-01。"),
+        ({"from": "2023-01-01", "to": "2022-01-01"}, "起始日期（from）晚于结束日期（to）。"),
+        ({"sort": "<script>"}, "排序方式（sort）只能是 relevance 或 date。"),
+    ],
+)
+def test_bad_filters_are_a_400_with_a_message(client, params, message):
+    response = client.get("/api/search", query_string={"q": "党建", **params})
+    assert (response.status_code, response.get_json()) == (400, {"error": message})
+    page = client.get("/search", query_string={"q": "党建", **params})
+    assert page.status_code == 400
+    assert message in text(page)
+
+
+def test_results_page_links_narrow_and_keep_filters(client):
+    html = text(client.get("/search", query_string={"q": "边疆党建长廊", "sort": "date"}))
+    assert '<span class="facet-value current">时间</span>' in html
+    assert "column=%E5%B7%A5%E4%BD%9C%E5%8A%A8%E6%80%81" in html  # 工作动态
+    assert "from=2022-01-01&amp;to=2022-12-31" in html or "to=2022-12-31" in html
+    assert "sort=date" in html  # kept in the facet links
+    assert "清除筛选" in html

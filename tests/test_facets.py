@@ -1,0 +1,52 @@
+"""Date and column filters, sort by date, and facet counts (library)."""
+
+import pytest
+
+from indexer import QueryError, search
+from indexer.facets import Filters, parse_filters
+
+SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
+MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"
+JINGHONG = "2022-05-20-jinghong-jiceng-zhili.txt"
+
+
+def test_facets_count_years_and_columns(search_index):
+    page = search(search_index, "边疆党建长廊")
+    assert page.facets == {
+        "year": [("2022", 2), ("2021", 1)],
+        "column": [("工作动态", 2), ("基层党建", 1)],
+    }
+
+
+def test_date_range_filter(search_index):
+    page = search(search_index, "边疆党建长廊", filters=parse_filters("2022-01-01", "2022-04-30"))
+    assert [h.id for h in page.hits] == [MENGLA]
+    assert page.total == 1
+    assert page.facets["year"] == [("2022", 1)]
+
+
+def test_column_filter(search_index):
+    page = search(search_index, "边疆党建长廊", filters=parse_filters(column="工作动态"))
+    assert sorted(h.id for h in page.hits) == sorted([SEED, JINGHONG])
+    assert search(search_index, "边疆党建长廊", filters=Filters(column="无此栏目")).total == 0
+
+
+def test_sort_by_date_puts_newest_first(search_index):
+    page = search(search_index, "边疆党建长廊", filters=parse_filters(sort="date"))
+    assert [h.id for h in page.hits] == [JINGHONG, MENGLA, SEED]
+    relevance = search(search_index, "边疆党建长廊")
+    assert [h.id for h in relevance.hits][-1] == JINGHONG  # body only: last by relevance
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("2021/10/01", None, None, None), "日期（from）格式应为 YYYY-MM-DD"),
+        ((None, "2021-13-01", None, None), "日期（to）格式应为 YYYY-MM-DD"),
+        (("2022-01-01", "2021-01-01", None, None), "起始日期（from）晚于结束日期（to）"),
+        ((None, None, None, "popular"), "排序方式（sort）只能是 relevance 或 date"),
+    ],
+)
+def test_bad_filters_are_refused_with_a_message(args, message):
+    with pytest.raises(QueryError, match=message.replace("（", "（").replace("(", r"\(")):
+        parse_filters(*args)
