@@ -115,3 +115,4 @@ class ArticleView:
     article: Article
     title_html: str
     paragraphs_html: list[str]
+    related: list[Hit] = field(default_factory=list)  # most similar articles

@@ -21,6 +21,7 @@ from indexer.models import Article, ArticleView, Hit, SearchPage
 from indexer.query import ParsedQuery, Term, parse_query
 from indexer.ranking import bm25f
 from indexer.reader import Generation, SearchIndex
+from indexer.related import related
 
 
 def search(
@@ -158,4 +159,5 @@ def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView |
         article=article,
         title_html=highlight(article.title, needles),
         paragraphs_html=[highlight(p, needles) for p in article.paragraphs],
+        related=related(ix, article_id),
     )

@@ -610,3 +610,9 @@ def test_results_page_links_narrow_and_keep_filters(client):
     assert "from=2022-01-01&amp;to=2022-12-31" in html or "to=2022-12-31" in html
     assert "sort=date" in html  # kept in the facet links
     assert "清除筛选" in html
+
+
+def test_article_page_lists_related_articles(client):
+    html = text(client.get("/article/2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"))
+    assert '<h2 id="related-heading">相关文章</h2>' in html
+    assert 'href="/article/2022-03-15-mengla-changlang-shifandai.txt"' in html

@@ -50,3 +50,14 @@ def test_sort_by_date_puts_newest_first(search_index):
 def test_bad_filters_are_refused_with_a_message(args, message):
     with pytest.raises(QueryError, match=message.replace("（", "（").replace("(", r"\(")):
         parse_filters(*args)
+
+
+def test_related_articles_share_the_article_s_key_words(search_index):
+    from indexer import article_view
+
+    seed = article_view(search_index, SEED)
+    assert seed.related[0].id == MENGLA  # both about the 边疆党建长廊 programme
+    assert SEED not in [h.id for h in seed.related]
+    assert 0 < len(seed.related) <= 5
+    assert [h.score for h in seed.related] == sorted((h.score for h in seed.related), reverse=True)
+    assert str(seed.related[0].title_html) == seed.related[0].title  # escaped plain title
