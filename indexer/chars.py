@@ -92,13 +92,6 @@ def _save(path: Path, arr: np.ndarray) -> None:
         f.flush()
 
 
-def segment_files(name: str) -> list[str]:
-    return [
-        f"{name}{ext}"
-        for ext in (".keys", ".offsets.npy", ".cids.npy", ".codes.npy", ".starts.npy", ".post.npy")
-    ]
-
-
 def _map(path: Path) -> mmap.mmap | bytes:
     """Memory-map a file read-only (the mapping outlives the descriptor)."""
     with open(path, "rb") as f:

@@ -77,11 +77,11 @@ def narrow(gen: Generation, match: Match, filters: Filters) -> Match:
     return Match(match.cids[keep], match.tiers[keep], match.exact)
 
 
-def facet_counts(gen: Generation, match: Match) -> dict[str, list[tuple[str, int]]]:
-    """Counts by year (newest first) and by column (largest first)."""
-    if not len(match.cids):
+def facet_counts(gen: Generation, docnums: np.ndarray) -> dict[str, list[tuple[str, int]]]:
+    """Counts by year (newest first) and by column (largest first) over the
+    matched articles' Whoosh document numbers."""
+    if not len(docnums):
         return {"year": [], "column": []}
-    docnums = np.asarray(gen.docmap)[match.cids]
     # bincount, not unique: one pass, no sort, over up to every article
     years = np.asarray(gen.dates)[docnums] // 10000
     year_counts = np.bincount(years)

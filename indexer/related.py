@@ -9,6 +9,7 @@ those words in Python); ranking.bm25f scores them for all articles at once.
 from __future__ import annotations
 
 import numpy as np
+from markupsafe import escape
 
 from indexer.models import Hit
 from indexer.normalize import display_normalize
@@ -40,8 +41,6 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
 
 
 def _plain_hit(fields: dict, score: float) -> Hit:
-    from markupsafe import escape
-
     return Hit(
         id=fields["id"],
         title=fields["title"],

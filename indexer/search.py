@@ -37,8 +37,9 @@ def search(
         matcher = Matcher(gen)
         filters = filters or Filters()
         match = narrow(gen, matcher.match(parsed), filters)
-        facets = facet_counts(gen, match)
-        order, scores = _rank(gen, searcher, parsed, match, filters.sort)
+        docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
+        facets = facet_counts(gen, docnums)
+        order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
         hits = [_hit(gen, searcher, int(match.cids[i]), float(scores[i]), needles) for i in chosen]
@@ -82,12 +83,14 @@ def ranking_words(term: Term) -> list[str]:
     return long_words(term) or (list(term.words) if len(term.words) == 1 else [])
 
 
-def _rank(gen: Generation, searcher, parsed: ParsedQuery, match: Match, sort: str = "relevance"):
-    """(indices into match.cids best first, score of each match); with
-    ``sort="date"`` newest first, relevance breaking ties."""
+def _rank(
+    gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
+):
+    """(indices into match.cids best first, score of each match); ``docnums``
+    are the matches' Whoosh document numbers; with ``sort="date"`` newest
+    first, relevance breaking ties."""
     if not len(match.cids):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    docnums = np.asarray(gen.docmap)[match.cids]
     words = sorted({w for t in parsed.positives for w in ranking_words(t)})
     bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
     dates = np.asarray(gen.dates)[docnums]
