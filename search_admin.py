@@ -127,7 +127,15 @@ def admin_context() -> dict:
         "max_upload": human_size(current_app.config["MAX_CONTENT_LENGTH"]),
         "suffixes": SUPPORTED_SUFFIXES,
         "uploads_folder": UPLOADS,
+        "zero_results": zero_results(),
+        "synonyms_file": current_app.extensions["synonyms"].path,
     }
+
+
+def zero_results() -> list[tuple[str, int, str]]:
+    """Queries that found nothing lately: candidates for the synonyms file."""
+    log = current_app.extensions.get("query_log")
+    return log.zero_results() if log is not None else []
 
 
 def human_size(size: int) -> str:
@@ -204,7 +212,13 @@ def index():
     """The admin page: the index's size, the forms, the last action's outcome."""
     state = admin_state()
     if g.admin_json:
-        return {"documents": documents(), "last": asdict(state.last) if state.last else None}
+        return {
+            "documents": documents(),
+            "last": asdict(state.last) if state.last else None,
+            "zero_results": [
+                {"query": q, "searches": n, "last_day": day} for q, n, day in zero_results()
+            ],
+        }
     return render_template("admin/index.html", documents=documents(), last=state.last)
 
 

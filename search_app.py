@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +76,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         BUILD_IF_MISSING=True,
         DEMO=False,  # a banner on every page: the articles are generated samples
         PROXY_FIX=0,  # number of reverse proxies in front whose X-Forwarded-* to trust
+        SYNONYMS_FILE=None,  # None: the shipped indexer/data/synonyms.txt
+        QUERY_LOG=os.path.join(app.instance_path, "querylog.sqlite"),  # "": no log
+        HOT_DAYS=7,
+        HOT_MIN_COUNT=2,  # searches before a query may show as hot
     )
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
 
     indexer.warm_up(cache_dir=app.instance_path)  # jieba's dictionary, loaded once
+    app.extensions["synonyms"] = indexer.SynonymFile(app.config["SYNONYMS_FILE"])
+    log_path = app.config["QUERY_LOG"]
+    app.extensions["query_log"] = indexer.QueryLog(log_path) if log_path else None
     app.extensions["search_index_lock"] = threading.Lock()
     app.extensions["search_index"] = None
     if app.config["BUILD_IF_MISSING"]:
@@ -188,14 +196,35 @@ def hit_json(hit: indexer.Hit, q: str) -> dict:
     }
 
 
-FILTER_PARAMS = ("from", "to", "column", "sort")
+FILTER_PARAMS = ("from", "to", "column", "place", "sort")
+
+
+def run_search(q: str, page: int, per_page: int) -> indexer.SearchPage:
+    """indexer.search with the request's filters and the app's synonyms; a
+    first page without filters goes into the query log (hot searches, and
+    zero-result queries for editors). QueryError if the input is bad."""
+    filters = request_filters()
+    synonyms = current_app.extensions["synonyms"].current()
+    result = indexer.search(get_index(), q, page, per_page, filters, synonyms)
+    log = current_app.extensions["query_log"]
+    if log is not None and page == 1 and not filters.narrows:
+        log.record(q, result.total)
+    return result
+
+
+def hot_searches() -> list[tuple[str, int]]:
+    log = current_app.extensions["query_log"]
+    if log is None:
+        return []
+    config = current_app.config
+    return log.hot(days=config["HOT_DAYS"], min_count=config["HOT_MIN_COUNT"])
 
 
 def request_filters() -> indexer.Filters:
-    """Date range, column and sort from the query string (QueryError if bad)."""
+    """Date range, column, place and sort from the query string (QueryError if bad)."""
     args = request.args
     return indexer.parse_filters(
-        args.get("from"), args.get("to"), args.get("column"), args.get("sort")
+        args.get("from"), args.get("to"), args.get("column"), args.get("sort"), args.get("place")
     )
 
 
@@ -205,22 +234,24 @@ def kept_filters() -> dict[str, str]:
 
 
 def facet_links(q: str, keep: dict[str, str], result) -> dict[str, list[dict]]:
-    """Links that narrow the results to one year or column, keeping the rest."""
-    links: dict[str, list[dict]] = {"year": [], "column": [], "sort": []}
+    """Links that narrow the results to one year, column or place, keeping the rest."""
+    links: dict[str, list[dict]] = {"year": [], "column": [], "place": [], "sort": []}
     for value, count in result.facets.get("year", []):
         if value.isdigit():
             narrowed = {**keep, "from": f"{value}-01-01", "to": f"{value}-12-31"}
             links["year"].append(
                 {"label": value, "count": count, "url": url_for("search", q=q, **narrowed)}
             )
-    for value, count in result.facets.get("column", []):
-        links["column"].append(
-            {
-                "label": value,
-                "count": count,
-                "url": url_for("search", q=q, **{**keep, "column": value}),
-            }
-        )
+    for name in ("column", "place"):
+        for value, count in result.facets.get(name, []):
+            links[name].append(
+                {
+                    "label": value,
+                    "count": count,
+                    "current": keep.get(name) == value,
+                    "url": url_for("search", q=q, **{**keep, name: value}),
+                }
+            )
     for sort, label in (("relevance", "相关度"), ("date", "时间")):
         links["sort"].append(
             {
@@ -235,20 +266,19 @@ def facet_links(q: str, keep: dict[str, str], result) -> dict[str, list[dict]]:
 def register_views(app: Flask) -> None:
     @app.get("/")
     def home():
-        return render_template("search.html", q="", documents=get_index().doc_count)
+        return render_home("")
 
     @app.get("/search")
     def search():
         q = request.args.get("q", "")
         if not q.strip():
-            return render_template("search.html", q=q, documents=get_index().doc_count)
+            return render_home(q)
         try:
             page = int_arg("page", 1)
         except BadParameter:
             return render_template("search.html", q=q, error=BAD_PAGE, retry=True), 400
         try:
-            filters = request_filters()
-            result = indexer.search(get_index(), q, page, current_app.config["PAGE_SIZE"], filters)
+            result = run_search(q, page, current_app.config["PAGE_SIZE"])
         except QueryError as e:
             return render_template("search.html", q=q, error=str(e)), 400
         keep = kept_filters()
@@ -278,11 +308,12 @@ def register_views(app: Flask) -> None:
             page = int_arg("page", 1)
             config = current_app.config
             per_page = int_arg("per_page", config["PAGE_SIZE"], config["MAX_PER_PAGE"])
-            result = indexer.search(get_index(), q, page, per_page, request_filters())
+            result = run_search(q, page, per_page)
         except (BadParameter, QueryError) as e:
             return {"error": str(e)}, 400
         return jsonify(
             query=q,
+            searched=result.searched,
             total=result.total,
             total_is_estimate=result.total_is_estimate,
             page=page,
@@ -293,11 +324,32 @@ def register_views(app: Flask) -> None:
                 name: [{"value": value, "count": count} for value, count in values]
                 for name, values in result.facets.items()
             },
+            also_searched=[
+                {"term": term, "synonyms": alternatives}
+                for term, alternatives in result.also_searched
+            ],
+            steps=[asdict(step) for step in result.steps],
+            did_you_mean=result.did_you_mean,
+            keywords=result.keywords,
         )
+
+    @app.get("/api/suggest")
+    def api_suggest():
+        q = request.args.get("q", "")
+        try:
+            limit = int_arg("limit", 8, 20)
+        except BadParameter as e:
+            return {"error": str(e)}, 400
+        found = indexer.suggest(get_index(), q, limit)
+        return jsonify(query=q, suggestions=[asdict(s) for s in found])
 
     @app.get("/healthz")
     def healthz():
         return {"status": "ok", "documents": get_index().doc_count}
+
+
+def render_home(q: str):
+    return render_template("search.html", q=q, documents=get_index().doc_count, hot=hot_searches())
 
 
 def wants_json() -> bool:

@@ -13,10 +13,22 @@ from indexer.errors import (
     QueryError,
 )
 from indexer.facets import Filters, parse_filters
-from indexer.models import Article, ArticleView, FileFailure, Hit, ReindexReport, SearchPage
+from indexer.models import (
+    Article,
+    ArticleView,
+    FileFailure,
+    Hit,
+    ReindexReport,
+    SearchPage,
+    Step,
+    Suggestion,
+)
+from indexer.querylog import QueryLog
 from indexer.reader import SearchIndex, open_index
 from indexer.search import article_view, get_article, search
 from indexer.store import index_exists
+from indexer.suggest import suggest
+from indexer.synonyms import SynonymFile, Synonyms
 
 __all__ = [
     "Article",
@@ -29,9 +41,14 @@ __all__ = [
     "IndexMissingError",
     "IndexerError",
     "QueryError",
+    "QueryLog",
     "ReindexReport",
     "SearchIndex",
     "SearchPage",
+    "Step",
+    "Suggestion",
+    "SynonymFile",
+    "Synonyms",
     "article_view",
     "get_article",
     "index_exists",
@@ -39,5 +56,6 @@ __all__ = [
     "parse_filters",
     "reindex",
     "search",
+    "suggest",
     "warm_up",
 ]

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer import places
 from indexer.analysis import setup_jieba
 from indexer.errors import CorpusEmptyError
 from indexer.models import FileFailure, ReindexReport
@@ -40,6 +41,7 @@ from indexer.store import (
     remove_stale,
     writer_lock,
 )
+from indexer.vocab import VOCAB_FILE
 from indexer.writer import GenerationWriter
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ PER_GENERATION = {
     "dates.npy",
     "columns.npy",
     "column_names.npy",
+    "places.npy",
+    VOCAB_FILE,
 }
 
 
@@ -89,7 +93,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     prev_name = current_generation(index_dir)
     prev = index_dir / prev_name if prev_name else None
     manifest = read_json(prev / MANIFEST) if prev else None
-    if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION:
+    if not _same_schema(manifest):
         full = True
     old_files: dict = {} if full else read_json(prev / FILES)
     report = ReindexReport(full=full)
@@ -125,7 +129,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
                 writer.add(prepare_file((path, corpus_dir)), report)
                 if progress:
                     progress(i, len(plan.changed))
-        _finish(writer, report)
+        _finish(writer, report, prev)
     except BaseException:
         # Stop Whoosh's writer processes (they would wait for work forever)
         # and drop the half-built generation; the live one is untouched.
@@ -136,6 +140,16 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     prune(index_dir)
     report.generation = number
     return report
+
+
+def _same_schema(manifest: dict | None) -> bool:
+    """Whether the live generation was built the way this version builds:
+    same schema and analysis, same gazetteer (places are decided at indexing)."""
+    return (
+        manifest is not None
+        and manifest.get("schema_version") == SCHEMA_VERSION
+        and manifest.get("gazetteer") == places.gazetteer().fingerprint
+    )
 
 
 @dataclass
@@ -202,8 +216,9 @@ def _writer_procs(procs: int | None, changed_files: int) -> int:
     return max(1, procs or os.cpu_count() or 1)
 
 
-def _finish(writer: GenerationWriter, report: ReindexReport) -> None:
-    """Write the rest of the new generation, timing each phase."""
+def _finish(writer: GenerationWriter, report: ReindexReport, prev: Path | None) -> None:
+    """Write the rest of the new generation, timing each phase; ``prev`` is
+    the generation it updates (its vocabulary's pinyin is reused)."""
     with _timed("segmented words and wrote the Whoosh segments"):
         writer.commit()
     with _timed("wrote the character index"):
@@ -211,6 +226,8 @@ def _finish(writer: GenerationWriter, report: ReindexReport) -> None:
     with _timed("wrote per-document arrays"):
         docmap, documents = writer.per_document_arrays()
     report.documents = documents
+    with _timed("wrote the vocabulary"):
+        writer.write_vocabulary(prev)
     writer.finish(docmap, documents)
 
 

@@ -1,7 +1,7 @@
-"""Filters (date range, column), sort order and facet counts over matches.
+"""Filters (date range, column, place), sort order and facet counts over matches.
 
 Everything here works on the per-document arrays of a generation (dates.npy,
-columns.npy), so filtering and counting 100,000 matches is a few numpy
+columns.npy, places.npy), so filtering and counting 100,000 matches is a few numpy
 operations, not a read of each article.
 """
 
@@ -30,6 +30,11 @@ class Filters:
     date_to: int = 0
     column: str = ""
     sort: str = "relevance"
+    place: str = ""  # a 县市 of the gazetteer (places.py)
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.date_from or self.date_to or self.column or self.place)
 
 
 def parse_filters(
@@ -37,6 +42,7 @@ def parse_filters(
     date_to: str | None = None,
     column: str | None = None,
     sort: str | None = None,
+    place: str | None = None,
 ) -> Filters:
     """Filters from request parameters; QueryError with a message otherwise."""
     start, end = _date(date_from, "from"), _date(date_to, "to")
@@ -45,7 +51,7 @@ def parse_filters(
     sort = (sort or "relevance").strip()
     if sort not in SORTS:
         raise QueryError(f"排序方式（sort）只能是 {' 或 '.join(SORTS)}。")
-    return Filters(start, end, (column or "").strip(), sort)
+    return Filters(start, end, (column or "").strip(), sort, (place or "").strip())
 
 
 def _date(value: str | None, name: str) -> int:
@@ -61,7 +67,7 @@ def _date(value: str | None, name: str) -> int:
 
 def narrow(gen: Generation, match: Match, filters: Filters) -> Match:
     """The matches inside the filters (the tiers follow)."""
-    if not (filters.date_from or filters.date_to or filters.column) or not len(match.cids):
+    if not filters.narrows or not len(match.cids):
         return match
     docnums = np.asarray(gen.docmap)[match.cids]
     keep = np.ones(len(docnums), dtype=bool)
@@ -74,14 +80,18 @@ def narrow(gen: Generation, match: Match, filters: Filters) -> Match:
         names = gen.column_names
         code = names.index(filters.column) if filters.column in names else -1
         keep &= np.asarray(gen.columns)[docnums] == code
+    if filters.place:
+        names = gen.place_names
+        bit = 1 << names.index(filters.place) if filters.place in names else 0
+        keep &= (np.asarray(gen.places)[docnums] & bit) != 0
     return Match(match.cids[keep], match.tiers[keep], match.exact)
 
 
 def facet_counts(gen: Generation, docnums: np.ndarray) -> dict[str, list[tuple[str, int]]]:
-    """Counts by year (newest first) and by column (largest first) over the
-    matched articles' Whoosh document numbers."""
+    """Counts by year (newest first), by column and by place (largest
+    first) over the matched articles' Whoosh document numbers."""
     if not len(docnums):
-        return {"year": [], "column": []}
+        return {"year": [], "column": [], "place": []}
     # bincount, not unique: one pass, no sort, over up to every article
     years = np.asarray(gen.dates)[docnums] // 10000
     year_counts = np.bincount(years)
@@ -95,4 +105,13 @@ def facet_counts(gen: Generation, docnums: np.ndarray) -> dict[str, list[tuple[s
         ((names[c], int(col_counts[c])) for c in np.flatnonzero(col_counts).tolist() if names[c]),
         key=lambda item: (-item[1], item[0]),
     )
-    return {"year": by_year, "column": by_column}
+    return {"year": by_year, "column": by_column, "place": _place_counts(gen, docnums)}
+
+
+def _place_counts(gen: Generation, docnums: np.ndarray) -> list[tuple[str, int]]:
+    """An article may name several counties: one count per bit."""
+    masks = np.asarray(gen.places)[docnums]
+    counts = [
+        (name, int(np.count_nonzero(masks & (1 << i)))) for i, name in enumerate(gen.place_names)
+    ]
+    return sorted((c for c in counts if c[1]), key=lambda item: (-item[1], item[0]))

@@ -8,7 +8,8 @@ iff it occurs in the key form of the article):
 - terms of a group must all match, negated ones must not; groups are ORed.
 
 Tiers (higher ranks first): 3 the group's whole input as one phrase in the
-title, 2 ... in the body, 1 every term as a phrase, 0 the rest.
+title, 2 ... in the body, 1 every term as a phrase, 0 the rest, -1 matched
+only through a synonym (query.Term.alternatives): what the user typed comes first.
 
 For speed, a phrase found in a very large share of the articles may come
 back as a sampled superset (see chars.Segment.find); the match then says so
@@ -28,6 +29,7 @@ from indexer.query import ParsedQuery, Term
 from indexer.reader import Generation
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+SYNONYM_TIER = -1
 
 
 @dataclass
@@ -96,7 +98,7 @@ class Matcher:
         for group in parsed.groups:
             group_cids, group_tiers = self._match_group(group)
             merged = union(cids, group_cids)
-            merged_tiers = np.zeros(len(merged), dtype=np.int8)
+            merged_tiers = np.full(len(merged), SYNONYM_TIER, dtype=np.int8)
             for part_cids, part_tiers in ((cids, tiers), (group_cids, group_tiers)):
                 at = np.searchsorted(merged, part_cids)
                 merged_tiers[at] = np.maximum(merged_tiers[at], part_tiers)
@@ -106,7 +108,7 @@ class Matcher:
     def _match_group(self, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
         positives = [t for t in group if not t.negated]
         found = [self._match_term(t) for t in positives]
-        cids = reduce(intersect, [all_ for all_, _ in found])
+        cids = reduce(intersect, [all_ for all_, _, _ in found])
         for t in group:
             if t.negated and len(cids):
                 # exact: an unchecked superset would exclude articles that match
@@ -115,9 +117,11 @@ class Matcher:
         tiers = np.zeros(len(cids), dtype=np.int8)
         if not len(cids):
             return cids, tiers
+        literal = reduce(intersect, [lit for _, _, lit in found])
+        tiers[~member(cids, literal)] = SYNONYM_TIER
         whole = whole_phrase(positives)
         if len(positives) > 1:
-            every_phrase = reduce(intersect, [phrase for _, phrase in found])
+            every_phrase = reduce(intersect, [phrase for _, phrase, _ in found])
             tiers[member(cids, every_phrase)] = 1
             tiers[member(cids, self._find(whole))] = 2
         else:
@@ -125,14 +129,18 @@ class Matcher:
         tiers[member(cids, self._find(whole, title_only=True))] = 3
         return cids, tiers
 
-    def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
-        """(articles matching the term, articles containing it as a phrase)."""
-        phrase = self._find(term.key, term.title_only)
+    def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(articles matching the term, containing it as a phrase, matching
+        it literally: not only through a synonym)."""
+        phrase = literal = self._find(term.key, term.title_only)
         words = long_words(term)
-        if term.quoted or len(words) < 2:
-            return phrase, phrase
-        by_words = reduce(intersect, [self._find(w, term.title_only) for w in words])
-        return union(phrase, by_words), phrase
+        if not term.quoted and len(words) >= 2:
+            by_words = reduce(intersect, [self._find(w, term.title_only) for w in words])
+            literal = union(phrase, by_words)
+        matched = literal
+        for alt in term.alternatives:
+            matched = union(matched, self._find(alt.key, alt.title_only))
+        return matched, phrase, literal
 
     def matches(self, cid: int, parsed: ParsedQuery) -> bool:
         """Whether one article really matches (checked in its key text)."""
@@ -145,6 +153,8 @@ class Matcher:
             words = long_words(t)
             if not hit and not t.quoted and len(words) >= 2:
                 hit = all(contains(cid, w, t.title_only) for w in words)
+            if not hit and t.alternatives:
+                hit = any(contains(cid, a.key, a.title_only) for a in t.alternatives)
             if hit == t.negated:
                 return False
         return True

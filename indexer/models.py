@@ -85,6 +85,25 @@ class Hit:
     score: float
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of the zero-results chain: what was searched and how many
+    articles it found. ``kind`` is phrase, all_words, any_word, corrected or
+    pinyin."""
+
+    kind: str
+    query: str
+    total: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion for the search box; ``kind`` is word, pinyin or title."""
+
+    text: str
+    kind: str
+
+
 @dataclass
 class SearchPage:
     """One page of results for a query."""
@@ -102,6 +121,18 @@ class SearchPage:
     total_is_estimate: bool = False
     # facet name ("year", "column") -> [(value, count)] over the matches
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # (term as typed, synonyms also searched), shown as "也搜索了 …"
+    also_searched: list[tuple[str, list[str]]] = field(default_factory=list)
+    # When the query as typed found nothing: each step tried, in order; the
+    # hits are those of the last step.
+    steps: list[Step] = field(default_factory=list)
+    did_you_mean: str | None = None  # a likelier query, offered, never applied silently
+    keywords: list[str] = field(default_factory=list)  # characteristic words of the hits
+
+    @property
+    def searched(self) -> str:
+        """What the hits are for: the query, or the chain's last step."""
+        return self.steps[-1].query if self.steps and self.total else self.query
 
     @property
     def pages(self) -> int:

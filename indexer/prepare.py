@@ -13,12 +13,14 @@ from indexer.chars import key_stream
 from indexer.errors import ArticleError
 from indexer.models import Article, FileFailure
 from indexer.normalize import key_text
+from indexer.places import place_mask
 
 
 @dataclass
 class PreparedDoc:
     article: Article
     stream: str  # key stream for the character index
+    places: int = 0  # bit mask of the counties it names (places.py)
 
 
 @dataclass
@@ -38,9 +40,9 @@ def stat_key(path: Path) -> list[int]:
 
 
 def prepare_article(article: Article) -> PreparedDoc:
+    title, body = key_text(article.title), key_text(article.body)
     return PreparedDoc(
-        article=article,
-        stream=key_stream(key_text(article.title), key_text(article.body)),
+        article=article, stream=key_stream(title, body), places=place_mask(title, body)
     )
 
 

@@ -6,17 +6,21 @@ between parts means either; ``title:x`` looks in titles only. Spaces between
 parts mean AND. There is nothing a user can type that fails to parse: an
 unbalanced quote is searched as plain text, with a notice saying so. Only
 limits (length, number of parts) raise QueryError.
+
+With a synonyms table (synonyms.py), each unquoted positive term carries the
+terms it also searches (``alternatives``); they match below literal matches.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer.analysis import segment
 from indexer.errors import QueryError
 from indexer.normalize import query_key
+from indexer.synonyms import Synonyms
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
@@ -35,6 +39,7 @@ class Term:
     quoted: bool = False
     negated: bool = False
     title_only: bool = False
+    alternatives: tuple[Term, ...] = ()  # synonyms it also matches, ranked lower
 
 
 @dataclass
@@ -49,11 +54,18 @@ class ParsedQuery:
     def positives(self) -> list[Term]:
         return [t for g in self.groups for t in g if not t.negated]
 
+    @property
+    def expansions(self) -> list[tuple[str, list[str]]]:
+        """(term as typed, what it also searched) for each expanded term."""
+        return [
+            (t.text, [a.text for a in t.alternatives]) for t in self.positives if t.alternatives
+        ]
+
     def is_empty(self) -> bool:
         return not self.positives
 
 
-def parse_query(q: str) -> ParsedQuery:
+def parse_query(q: str, synonyms: Synonyms | None = None) -> ParsedQuery:
     """Parse ``q``; raise QueryError only for limits a user can fix."""
     q = _clean(q)
     if len(q) > MAX_QUERY_CHARS:
@@ -74,6 +86,8 @@ def parse_query(q: str) -> ParsedQuery:
         )
         if term is None:
             continue
+        if synonyms and not (term.quoted or term.negated):
+            term = _expand(term, synonyms)
         count += 1
         if count > MAX_TERMS:
             raise QueryError(f"查询的词太多：最多 {MAX_TERMS} 个。")
@@ -106,3 +120,10 @@ def _term(text: str, quoted: bool, negated: bool, title_only: bool) -> Term | No
         return None
     words = tuple(dict.fromkeys(segment(key)))
     return Term(text, key, words, quoted, negated, title_only)
+
+
+def _expand(term: Term, synonyms: Synonyms) -> Term:
+    """The term with its synonyms attached (searched as phrases, same scope)."""
+    alternatives = [_term(alt, True, False, term.title_only) for alt in synonyms.expand(term.key)]
+    kept = tuple(a for a in alternatives if a is not None and a.key != term.key)
+    return replace(term, alternatives=kept) if kept else term

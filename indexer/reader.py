@@ -25,6 +25,7 @@ from indexer.errors import IndexMissingError
 from indexer.ranking import PostingsCache
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import CURRENT, MANIFEST, current_generation, read_json
+from indexer.vocab import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,13 @@ class Generation:
         else:  # built by an older version (warned above): no column filter or facet
             self.columns = np.zeros(len(self.dates), dtype=np.int32)
             self.column_names = [""]
+        self.place_names: list[str] = self.manifest.get("places", [])
+        if (path / "places.npy").exists():
+            self.places = np.load(path / "places.npy", mmap_mode="r")
+        else:
+            self.places = np.zeros(len(self.dates), dtype=np.int32)
         self.postings = PostingsCache()
+        self._vocabulary: Vocabulary | None = None
         self._lock = threading.Lock()
         self._idle: list[Any] = []
         self._borrowed = 0
@@ -70,6 +77,16 @@ class Generation:
     @property
     def doc_count(self) -> int:
         return int(self.manifest["documents"])
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The generation's word list with pinyin (vocab.py), for suggestions,
+        corrections and pinyin search; read on first use, not at start-up."""
+        if self._vocabulary is None:
+            with self._lock:
+                if self._vocabulary is None:
+                    self._vocabulary = Vocabulary.load(self.path)
+        return self._vocabulary
 
     def borrow(self) -> Any:
         with self._lock:

@@ -15,7 +15,7 @@ from indexer.analysis import chinese_analyzer
 
 # Bump when the schema, the analyzer or the key normalisation changes: an index
 # with another version is rebuilt in full by the next reindex.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TITLE_BOOST = 3.0
 # The word fields BM25F ranks on, in the column order of field_lengths.npy.
@@ -35,6 +35,7 @@ def make_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=analyzer, phrase=False, stored=True),
         date=fields.ID(stored=True, sortable=True),
         column=fields.ID(stored=True, sortable=True),
+        places=fields.NUMERIC(numtype=int, bits=32, signed=False, sortable=True),
         source=fields.STORED(),
         url=fields.STORED(),
     )

@@ -15,34 +15,59 @@ import numpy as np
 
 from indexer.errors import QueryError
 from indexer.facets import Filters, facet_counts, narrow
+from indexer.fallback import FEW_RESULTS, did_you_mean, fallback
 from indexer.highlight import highlight, snippet
+from indexer.keywords import KEYWORD_HITS, recommend
 from indexer.matching import Match, Matcher, long_words, whole_phrase
-from indexer.models import Article, ArticleView, Hit, SearchPage
+from indexer.models import Article, ArticleView, Hit, SearchPage, Step
 from indexer.query import ParsedQuery, Term, parse_query
 from indexer.ranking import bm25f
 from indexer.reader import Generation, SearchIndex
 from indexer.related import related
+from indexer.synonyms import Synonyms
 
 
 def search(
-    ix: SearchIndex, q: str, page: int = 1, per_page: int = 10, filters: Filters | None = None
+    ix: SearchIndex,
+    q: str,
+    page: int = 1,
+    per_page: int = 10,
+    filters: Filters | None = None,
+    synonyms: Synonyms | None = None,
 ) -> SearchPage:
     """Run ``q`` and return page ``page`` (1-based) of ``per_page`` hits,
-    within ``filters`` (see facets.parse_filters), with facet counts."""
+    within ``filters`` (see facets.parse_filters), with facet counts.
+
+    ``synonyms`` expands terms (ranked below literal matches). When ``q``
+    finds nothing, the zero-results chain runs (any word, then a correction
+    or pinyin conversion) and ``steps`` says what was searched instead; when
+    it finds few, ``did_you_mean`` offers a likelier query."""
     started = time.perf_counter()
-    parsed = parse_query(q)
+    parsed = parse_query(q, synonyms)
     if parsed.is_empty():
         return SearchPage(q, 0, page, per_page, 0.0, [], notices=parsed.notices)
+    filters = filters or Filters()
     with ix.searcher() as (gen, searcher):
         matcher = Matcher(gen)
-        filters = filters or Filters()
         match = narrow(gen, matcher.match(parsed), filters)
+        steps: list[Step] = []
+        if not len(match.cids):
+            parsed, match, steps = fallback(gen, q, parsed, filters, synonyms)
+            matcher = Matcher(gen)
         docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
         facets = facet_counts(gen, docnums)
         order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
         hits = [_hit(gen, searcher, int(match.cids[i]), float(scores[i]), needles) for i in chosen]
+        offer = None
+        literal_total = 0 if steps else len(match.cids)
+        corrected = steps and steps[-1].kind in ("corrected", "pinyin") and steps[-1].total
+        if literal_total <= FEW_RESULTS and not corrected:
+            offer = did_you_mean(gen, q, literal_total, filters)
+        words = [w for t in parsed.positives for w in (t.key, *t.words)]
+        top = docnums[order[:KEYWORD_HITS]] if len(order) else docnums
+        keywords = recommend(searcher, top, words)
     took = (time.perf_counter() - started) * 1000
     return SearchPage(
         q,
@@ -55,6 +80,10 @@ def search(
         notices=parsed.notices,
         total_is_estimate=not match.exact,
         facets=facets,
+        also_searched=parsed.expansions,
+        steps=steps,
+        did_you_mean=offer,
+        keywords=keywords,
     )
 
 
@@ -80,7 +109,8 @@ def ranking_words(term: Term) -> list[str]:
     """The term's words that rank: those of two or more characters; a lone
     single-character word only when it is the whole term (县), since 的 or 在
     inside a longer input carry no weight and cost a posting list each."""
-    return long_words(term) or (list(term.words) if len(term.words) == 1 else [])
+    own = long_words(term) or (list(term.words) if len(term.words) == 1 else [])
+    return own + [w for alt in term.alternatives for w in long_words(alt)]
 
 
 def _rank(
@@ -114,6 +144,7 @@ def highlight_needles(parsed: ParsedQuery) -> list[str]:
     for t in parsed.positives:
         if not t.quoted:
             needles.extend(w for w in t.words if len(w) > 1)
+    needles.extend(a.key for t in parsed.positives for a in t.alternatives)
     return list(dict.fromkeys(n for n in needles if n))
 
 

@@ -17,11 +17,12 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
-from indexer import chars
+from indexer import chars, places
 from indexer.models import FileFailure, ReindexReport
 from indexer.prepare import PreparedFile
 from indexer.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
 from indexer.store import FILES, MANIFEST, write_json
+from indexer.vocab import write_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class GenerationWriter:
             column=a.column,
             source=a.source,
             url=a.url,
+            places=doc.places,
         )
         if a.date:
             fields["date"] = a.date
@@ -171,8 +173,8 @@ class GenerationWriter:
         """Arrays readers memory-map instead of asking Whoosh per document:
         cid -> docnum (docmap.npy, returned), and per docnum the field lengths
         BM25F needs (field_lengths.npy), the date as YYYYMMDD (dates.npy) and
-        the column as a number (columns.npy) into column_names.npy, for
-        filters and facets.
+        the column as a number (columns.npy) into column_names.npy and the
+        bit mask of the counties it names (places.npy), for filters and facets.
 
         A Whoosh segment never changes once written, so its part is computed
         once and kept beside it (``seg-<id>.npz``); an incremental reindex
@@ -183,12 +185,13 @@ class GenerationWriter:
             lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
             dates = np.zeros(max(count, 1), dtype=np.int32)
             columns = np.full(max(count, 1), "", dtype=object)
+            masks = np.zeros(max(count, 1), dtype=np.int32)
             leaves = reader.leaf_readers() if count else []
             for leaf, offset in leaves:
-                cids, seg_lengths, seg_dates, seg_columns = self._segment_arrays(leaf)
-                end = offset + len(cids)
-                lengths[offset:end], dates[offset:end] = seg_lengths, seg_dates
-                columns[offset:end] = seg_columns
+                seg = self._segment_arrays(leaf)
+                cids, end = seg["cids"], offset + len(seg["cids"])
+                lengths[offset:end], dates[offset:end] = seg["lengths"], seg["dates"]
+                columns[offset:end], masks[offset:end] = seg["columns"], seg["places"]
                 live = np.ones(len(cids), dtype=bool)
                 if leaf.has_deletions():
                     live[list(leaf.segment().deleted_docs())] = False
@@ -199,32 +202,41 @@ class GenerationWriter:
         names, codes = np.unique(columns.astype(str), return_inverse=True)
         np.save(self.folder / "columns.npy", codes.astype(np.int32))
         np.save(self.folder / "column_names.npy", names)
+        np.save(self.folder / "places.npy", masks)
         return docmap, int(np.count_nonzero(docmap >= 0))
 
-    def _segment_arrays(self, leaf) -> tuple[np.ndarray, ...]:
+    def _segment_arrays(self, leaf) -> dict[str, np.ndarray]:
         path = self.folder / f"seg-{leaf.segment().segment_id()}.npz"
         if path.exists():
             with np.load(path) as cached:
-                return cached["cids"], cached["lengths"], cached["dates"], cached["columns"]
+                return dict(cached)
         n = leaf.doc_count_all()
         cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
-        column_col = leaf.column_reader("column")
-        columns = np.array([_text(column_col[d]) for d in range(n)] or [""], dtype=str)[:n]
-        cids = np.array([cid_col[d] for d in range(n)], dtype=np.int64)
-        lengths = np.array(
-            [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
-            dtype=np.float32,
-        ).reshape(n, len(RANKED_FIELDS))
-        dates = np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32)
+        column_col, places_col = leaf.column_reader("column"), leaf.column_reader("places")
+        arrays = {
+            "cids": np.array([cid_col[d] for d in range(n)], dtype=np.int64),
+            "lengths": np.array(
+                [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
+                dtype=np.float32,
+            ).reshape(n, len(RANKED_FIELDS)),
+            "dates": np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32),
+            "columns": np.array([_text(column_col[d]) for d in range(n)] or [""], dtype=str)[:n],
+            "places": np.array([places_col[d] or 0 for d in range(n)], dtype=np.int32),
+        }
         with open(path, "wb") as f:
-            np.savez(f, cids=cids, lengths=lengths, dates=dates, columns=columns)
-        return cids, lengths, dates, columns
+            np.savez(f, **arrays)
+        return arrays
 
     def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
         """Remove the cached arrays of segments Whoosh merged away."""
         for path in self.folder.glob("seg-*.npz"):
             if path.stem[4:] not in segment_ids:
                 path.unlink()
+
+    def write_vocabulary(self, previous: Path | None) -> None:
+        """The words, with pinyin, for suggestions and corrections (vocab.py)."""
+        with self.ix.reader() as reader:
+            write_vocabulary(reader, self.folder, previous)
 
     def finish(self, docmap: np.ndarray, documents: int) -> None:
         """Write the rest of the generation: the docmap and dead articles,
@@ -240,6 +252,8 @@ class GenerationWriter:
                 "segments": self.segments,
                 "next_cid": self.next_cid,
                 "documents": documents,
+                "places": list(places.gazetteer().places),
+                "gazetteer": places.gazetteer().fingerprint,
                 "created": time.time(),
             },
         )

@@ -14,6 +14,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def private_query_log(tmp_path, monkeypatch) -> Path:
+    """Every app a test creates logs its queries into the test's own folder,
+    never into the checkout's instance/ folder."""
+    path = tmp_path / "querylog.sqlite"
+    monkeypatch.setenv("FLASK_QUERY_LOG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def session_corpus_dir(tmp_path_factory) -> Path:
     """The fixture corpus, copied so no test can modify the originals."""
@@ -56,8 +65,15 @@ def app(index_dir, session_corpus_dir):
         {"TESTING": True, "INDEX_DIR": str(index_dir), "CORPUS_DIR": str(session_corpus_dir)}
     )
     yield app
+    close_app(app)
+
+
+def close_app(app) -> None:
+    """Close what an app opened: its index and its query log."""
     if app.extensions.get("search_index") is not None:
         app.extensions["search_index"].close()
+    if app.extensions.get("query_log") is not None:
+        app.extensions["query_log"].close()
 
 
 @pytest.fixture
@@ -129,8 +145,7 @@ def serve() -> Iterator[Callable]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        if app.extensions.get("search_index") is not None:
-            app.extensions["search_index"].close()
+        close_app(app)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 PHRASE = "边疆党建长廊"
 SITE = "西双版纳先锋"
 XSS = "<script>alert(1)</script>"
+OWN_SCRIPT = '<script src="/static/suggest.js" defer></script>'  # the only script, CSP-clean
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -52,7 +53,7 @@ def fake_page(monkeypatch, **fields):
     calls = []
     defaults = dict(query="q", total=0, page=1, per_page=10, took_ms=3.21, hits=[])
 
-    def search(ix, q, page=1, per_page=10, filters=None):
+    def search(ix, q, page=1, per_page=10, filters=None, synonyms=None):
         calls.append((q, page, per_page))
         return SearchPage(**{**defaults, "query": q, "page": page, **fields})
 
@@ -190,7 +191,7 @@ def test_bad_page_is_an_inline_400(client, page):
 
 
 def test_query_error_is_an_inline_400(client, monkeypatch):
-    def search(ix, q, page=1, per_page=10, filters=None):
+    def search(ix, q, page=1, per_page=10, filters=None, synonyms=None):
         raise indexer.errors.QueryError("查询过长")
 
     monkeypatch.setattr(indexer, "search", search)
@@ -216,7 +217,7 @@ def test_user_input_is_escaped_on_every_page(client, q):
     for url in ["/search", "/api/search", f"/article/{SEED}"]:
         response = client.get(url, query_string={"q": q})
         assert response.status_code == 200, url
-        body = text(response)
+        body = text(response).replace(OWN_SCRIPT, "")
         assert "<script" not in body and "<img" not in body, url
     page = text(client.get("/search", query_string={"q": q}))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;img" in page
@@ -257,6 +258,11 @@ def test_api_search_schema(client, app):
         "took_ms",
         "hits",
         "facets",
+        "searched",
+        "also_searched",
+        "steps",
+        "did_you_mean",
+        "keywords",
     }
     assert (data["query"], data["total"], data["page"], data["per_page"]) == (
         PHRASE,
@@ -432,7 +438,7 @@ def test_api_errors_are_json(client):
 
 
 def test_unexpected_errors_render_500(app, client, monkeypatch):
-    def search(ix, q, page=1, per_page=10):
+    def search(ix, q, page=1, per_page=10, filters=None, synonyms=None):
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(indexer, "search", search)
@@ -573,6 +579,11 @@ def test_api_facets_and_filters(client):
     assert data["facets"] == {
         "year": [{"value": "2022", "count": 2}, {"value": "2021", "count": 1}],
         "column": [{"value": "工作动态", "count": 2}, {"value": "基层党建", "count": 1}],
+        "place": [
+            {"value": "勐海县", "count": 1},
+            {"value": "勐腊县", "count": 1},
+            {"value": "景洪市", "count": 1},
+        ],
     }
     narrowed = client.get(
         "/api/search",

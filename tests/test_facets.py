@@ -15,7 +15,18 @@ def test_facets_count_years_and_columns(search_index):
     assert page.facets == {
         "year": [("2022", 2), ("2021", 1)],
         "column": [("工作动态", 2), ("基层党建", 1)],
+        "place": [("勐海县", 1), ("勐腊县", 1), ("景洪市", 1)],
     }
+
+
+def test_place_filter_keeps_articles_naming_the_county_or_its_towns(search_index):
+    page = search(search_index, "党建", filters=parse_filters(place="勐海县"))
+    ids = {h.id for h in page.hits}
+    assert SEED in ids  # 勐海县 in the text
+    assert "2020-12-01-daluo-qiangbian-gufang-gbk.txt" in ids  # 打洛镇 is in 勐海县
+    assert MENGLA not in ids and JINGHONG not in ids
+    assert page.facets["place"][0] == ("勐海县", page.total)
+    assert search(search_index, "党建", filters=Filters(place="昆明市")).total == 0
 
 
 def test_date_range_filter(search_index):

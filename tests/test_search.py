@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer import QueryError, article_view, search
+from indexer import QueryError, Step, article_view, search
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"  # 边疆党建长廊 in the title only
@@ -57,7 +57,12 @@ def test_phrase_never_spans_a_sentence_end(search_index):
 def test_spaces_mean_and(search_index):
     page = search(search_index, "打洛镇 强边固防")
     assert ids(page) == [GBK, SEED]  # both in the title, then both in the body
-    assert search(search_index, "打洛镇 深度融合").total == 0
+    apart = search(search_index, "打洛镇 深度融合")  # never in one article
+    assert apart.steps[:2] == [
+        Step("phrase", "打洛镇 深度融合", 0),
+        Step("all_words", "打洛镇 深度 融合", 0),
+    ]
+    assert apart.steps[2].kind == "any_word"  # what is shown instead, and said so
 
 
 def test_exclusion(search_index):

@@ -1,0 +1,189 @@
+"""A local log of what people search for: hot searches for the home page,
+queries that found nothing for the editors' synonym work.
+
+Only aggregates are stored, so there is nothing personal to leak or delete:
+per UTC day and normalised query, how many searches found results and how many
+found none. No IP, user agent, cookie, session or time of day.
+
+Logging must never cost a search: every storage failure (disk full, locked,
+read-only, corrupt file) is logged as a warning and the call returns quietly.
+Each process has one connection, shared by its threads under a lock; a process
+forked from one that had the log open opens its own (SQLite connections must
+not cross a fork).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+MAX_LOGGED_CHARS = 100  # longer queries are pasted text, not searches worth counting
+MAX_HOT_CHARS = 30  # the home page shows hot searches as links
+KEEP_DAYS = 90
+BUSY_TIMEOUT = 2.0  # seconds a write waits for another process; searches wait on it
+
+_SPACE = re.compile(r"\s+")
+_SCHEMA = """CREATE TABLE IF NOT EXISTS searches (
+    day TEXT NOT NULL, query TEXT NOT NULL,
+    found INTEGER NOT NULL DEFAULT 0, empty INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, query)) WITHOUT ROWID"""
+_UPSERT = """INSERT INTO searches (day, query, found, empty) VALUES (?, ?, ?, ?)
+    ON CONFLICT (day, query) DO UPDATE
+    SET found = found + excluded.found, empty = empty + excluded.empty"""
+# Connections inherited across a fork: closing one in the child could disturb
+# the parent's locks, so they are kept referenced and never touched again.
+_inherited: list[sqlite3.Connection] = []
+
+T = TypeVar("T")
+
+
+def normalize_query(query: str) -> str | None:
+    """The form a query is counted under, so that full-width, spacing and case
+    variants add up; None for queries not worth logging (empty, too long)."""
+    q = _SPACE.sub(" ", unicodedata.normalize("NFKC", query)).strip().lower()
+    return q if 0 < len(q) <= MAX_LOGGED_CHARS else None
+
+
+def _day(d: date | None) -> date:
+    """``d`` (default: today in UTC) as a plain date: a datetime passed by
+    mistake must not store its time of day."""
+    d = d or datetime.now(UTC)
+    return date(d.year, d.month, d.day)
+
+
+def _window(days: int, today: date | None) -> tuple[str, str]:
+    """First and last day of the ``days`` days up to ``today``, as stored."""
+    last = _day(today)
+    return (last - timedelta(days=days - 1)).isoformat(), last.isoformat()
+
+
+class QueryLog:
+    """Search counts in the SQLite file at ``path``; safe to share between
+    threads, and several processes may open the same file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._db: sqlite3.Connection | None = None
+        self._closed = False
+        self._pruned_on: date | None = None
+        try:  # the schema now, but no connection left open for a fork to copy
+            self._connect().close()
+        except (sqlite3.Error, OSError) as e:
+            self._warn(e)
+
+    def record(self, query: str, results: int, day: date | None = None) -> None:
+        """Count one search for ``query`` that found ``results`` articles;
+        prunes old days the first time each day is recorded in this process."""
+        q = normalize_query(query)
+        if q is None:
+            return
+        day = _day(day)
+        found = 1 if results > 0 else 0
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(_UPSERT, (day.isoformat(), q, found, 1 - found))
+            if self._pruned_on != day:
+                self._prune(db, KEEP_DAYS, day)
+                self._pruned_on = day
+
+        self._run(write, None)
+
+    def hot(
+        self, days: int = 7, limit: int = 10, min_count: int = 2, today: date | None = None
+    ) -> list[tuple[str, int]]:
+        """The queries most often searched with results in the last ``days``
+        days (today included): (query, searches), most first, ties by text."""
+        sql = """SELECT query, SUM(found) AS n FROM searches
+            WHERE day BETWEEN ? AND ? AND length(query) <= ?
+            GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?"""
+        args = (*_window(days, today), MAX_HOT_CHARS, max(min_count, 1), limit)
+        return self._run(lambda db: db.execute(sql, args).fetchall(), [])
+
+    def zero_results(
+        self, days: int = 30, limit: int = 50, today: date | None = None
+    ) -> list[tuple[str, int, str]]:
+        """Queries that found nothing in the last ``days`` days: (query,
+        searches that found nothing, last such day), most frequent first."""
+        sql = """SELECT query, SUM(empty) AS n, MAX(day) AS last FROM searches
+            WHERE day BETWEEN ? AND ? AND empty > 0
+            GROUP BY query ORDER BY n DESC, last DESC, query LIMIT ?"""
+        args = (*_window(days, today), limit)
+        return self._run(lambda db: db.execute(sql, args).fetchall(), [])
+
+    def prune(self, keep_days: int = KEEP_DAYS, today: date | None = None) -> int:
+        """Delete all but the last ``keep_days`` days; the number of rows removed."""
+        return self._run(lambda db: self._prune(db, keep_days, _day(today)), 0)
+
+    def close(self) -> None:
+        """Close this process's connection; later calls do nothing."""
+        self._check_fork()
+        with self._lock:
+            self._closed = True
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> QueryLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _prune(db: sqlite3.Connection, keep_days: int, today: date) -> int:
+        first_kept = (today - timedelta(days=keep_days - 1)).isoformat()
+        return db.execute("DELETE FROM searches WHERE day < ?", (first_kept,)).rowcount
+
+    def _run(self, fn: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """``fn`` on this process's connection, or ``default`` with a warning
+        if the file cannot be used."""
+        self._check_fork()
+        try:
+            with self._lock:
+                if self._closed:
+                    return default
+                if self._db is None:
+                    self._db = self._connect()
+                return fn(self._db)
+        except (sqlite3.Error, OSError) as e:
+            self._warn(e)
+            return default
+
+    def _warn(self, e: Exception) -> None:
+        log.warning("query log %s unusable, search goes on: %s", self.path, e)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: every statement is its own short transaction.
+        db = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            db.execute("PRAGMA synchronous=NORMAL")  # a lost last count is fine
+            db.execute(_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _check_fork(self) -> None:
+        """In a forked child, drop the parent's connection and lock (which may
+        have been held at the fork) and start afresh."""
+        if self._pid == os.getpid():
+            return
+        if self._db is not None:
+            _inherited.append(self._db)
+        self._db, self._lock, self._pid = None, threading.Lock(), os.getpid()
