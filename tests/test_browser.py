@@ -48,7 +48,7 @@ def assert_all_local(page: Page, live_server: str) -> None:
 def test_search_then_open_the_article(page, live_server):
     page.goto(live_server + "/")
     screenshot(page, "home-desktop")
-    box = page.get_by_role("searchbox", name="搜索关键词")
+    box = page.get_by_label("搜索关键词")
     expect(box).to_be_focused()
     box.fill(PHRASE)
     box.press("Enter")
@@ -89,7 +89,7 @@ def test_phone_layout_does_not_scroll_sideways(page, live_server):
     page.set_viewport_size(PHONE)
     for path in ["/", f"/search?q={PHRASE}", "/search?q=x&page=0", "/article/nope"]:
         page.goto(live_server + path)
-        expect(page.get_by_role("searchbox", name="搜索关键词")).to_be_visible()
+        expect(page.get_by_label("搜索关键词")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], path
     page.goto(live_server + "/")
@@ -112,3 +112,48 @@ def test_server_header_has_no_versions(live_server):
         server = response.headers.get("Server", "")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Werkzeug" not in server and "Python" not in server
+
+
+def test_facet_links_narrow_the_results(page, live_server):
+    page.goto(f"{live_server}/search?q=党建")
+    before = int(page.locator(".summary strong").inner_text())
+    place = page.locator(".facet-place a.facet-value", has_text="勐海县")
+    expected = int(place.locator(".facet-count").inner_text())
+    assert 0 < expected < before
+    place.click()
+    expect(page).to_have_url(re.compile(r"place=%E5%8B%90%E6%B5%B7%E5%8E%BF"))
+    expect(page.locator(".summary strong")).to_have_text(str(expected))
+    expect(page.locator(".facet-place .facet-value.current")).to_contain_text("勐海县")
+    expect(page.locator(".hit")).to_have_count(expected)
+    screenshot(page, "facets-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "facets-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name="清除筛选").click()
+    expect(page.locator(".summary strong")).to_have_text(str(before))
+    assert_all_local(page, live_server)
+
+
+def test_did_you_mean_link_runs_the_corrected_search(page, live_server):
+    page.goto(f"{live_server}/search?q=勐海县 党见")
+    expect(page.locator(".steps")).to_contain_text("任一词")
+    offer = page.locator(".did-you-mean a")
+    expect(offer).to_have_text("勐海县 党建")
+    screenshot(page, "did-you-mean-desktop")
+    offer.click()
+    expect(page.get_by_label("搜索关键词")).to_have_value("勐海县 党建")
+    expect(page.locator(".did-you-mean")).to_have_count(0)
+    expect(page.locator(".steps")).to_have_count(0)
+    expect(page.locator(".hit-title mark").first).to_be_visible()
+    assert_all_local(page, live_server)
+
+
+def test_zero_results_page_on_a_phone(page, live_server):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/search?q=强边固访")
+    expect(page.locator(".steps")).to_contain_text("强边固防")
+    expect(page.locator(".keywords a").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    screenshot(page, "corrected-phone")
+    assert_all_local(page, live_server)
