@@ -13,7 +13,9 @@ words with their document frequency, their toneless pinyin and initials, and
 the toneless readings of every character pypinyin knows. pypinyin runs only
 here, at indexing time, and only for words the previous generation did not
 have: a reindex of one article does not convert 100,000 words again, and a
-searching process never imports pypinyin (~40 MB, 0.3 s).
+searching process never imports pypinyin (~40 MB, 0.3 s). Likewise each
+Whoosh segment's term counts are kept beside it (``vocab-seg-<id>.npz``,
+immutable like the segment), so only new segments' term lists are walked.
 
 The file is laid out for loading, not for reading: one line per column,
 values separated by tabs, the pinyin and initials already sorted. Loading is
@@ -23,8 +25,8 @@ sorted lists, it never scans the vocabulary. Lines (UTF-8, ``\\n``)::
     #xsbn-vocab/1  N  M          header: format, number of words, of characters
     words                        N words, sorted
     document frequencies         N integers, same order
-    pinyin keys                  sorted; one word's keys (and ids) are in rank order
-    their word ids               (index into words; words without pinyin have none)
+    pinyin keys                  sorted; the ids of one key are in rank order
+    their word ids               (index into words; a word without pinyin has none)
     initials keys                sorted, likewise
     their word ids
     characters                   M characters, sorted
@@ -45,6 +47,7 @@ import os
 import re
 import threading
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,33 +89,105 @@ def write_vocabulary(reader: Any, folder: Path, previous: Path | None = None) ->
     Whoosh ``reader``; return the number of words written.
 
     ``previous`` is the previous generation's folder: the pinyin it computed
-    is reused for words still there (pypinyin costs ~65 µs a word). The file
+    is reused for words still there (pypinyin costs ~65 µs a word), and its
+    character readings (0.5 s to compute; a full reindex renews them). The file
     is written under a temporary name and renamed, so a vocabulary hard-linked
     from the previous generation is replaced, never written through.
     """
-    chosen = _choose(_doc_frequencies(reader, "body"), _doc_frequencies(reader, "title"))
+    folder = Path(folder)
+    chosen = _choose(*_doc_frequencies(reader, folder))
     words = sorted(chosen)
-    known = _previous_pinyin(Path(previous) / VOCAB_FILE) if previous else {}
+    old = _previous_table(Path(previous) / VOCAB_FILE) if previous else None
+    known = dict(zip(old.words, old.spoken(), strict=True)) if old else {}
     spoken = [known.get(w) or _word_pinyin(w) for w in words]
-    table = _Table.build(words, [chosen[w] for w in words], spoken, _char_readings())
-    tmp = Path(folder) / f"{VOCAB_FILE}.tmp"
+    readings = dict(zip(old.chars, old.readings, strict=True)) if old else {}
+    table = _Table.build(words, [chosen[w] for w in words], spoken, readings or _char_readings())
+    tmp = folder / f"{VOCAB_FILE}.tmp"
     tmp.write_bytes(table.dump().encode("utf-8"))
-    os.replace(tmp, Path(folder) / VOCAB_FILE)
+    os.replace(tmp, folder / VOCAB_FILE)
     return len(words)
 
 
-def _doc_frequencies(reader: Any, field: str) -> dict[str, int]:
-    """Document frequency of each vocabulary-worthy term of ``field``, summed
-    over the segments (one pass over each segment's term list).
+def _doc_frequencies(reader: Any, folder: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Document frequencies of the vocabulary-worthy terms of the body and
+    the title field, summed over the index's segments.
 
-    Whoosh counts a segment's deleted documents until it merges the segment,
-    so a word of a deleted article can linger that long; it only suggests."""
-    counts: dict[str, int] = {}
+    Whoosh's term lists cost ~7 µs a term to walk, and a segment never
+    changes once written, so each segment's counts are kept beside the
+    generation (``vocab-seg-<id>.npz``, carried to the next generation like
+    the other per-segment files): an incremental reindex walks only its new
+    segment. Whoosh counts a segment's deleted documents until it merges the
+    segment, so a word of a deleted article can linger that long; it only
+    ever suggests."""
+    body: dict[str, int] = {}
+    title: dict[str, int] = {}
+    used = set()
     for leaf, _base in reader.leaf_readers():
-        for term, info in leaf.iter_field(field):
-            word = term.decode("utf-8", "replace") if isinstance(term, bytes) else term
-            if _is_word(word):
-                counts[word] = counts.get(word, 0) + info.doc_frequency()
+        path = _segment_cache(leaf, folder)
+        cached = _cached_terms(path) if path else None
+        if cached is None:
+            cached = _field_terms(leaf, "body"), _field_terms(leaf, "title")
+            if path:
+                _save_terms(path, *cached)
+        seg_body, seg_title = cached
+        for counts, seg in ((body, seg_body), (title, seg_title)):
+            for word, n in seg.items():
+                counts[word] = counts.get(word, 0) + n
+        used.add(path)
+    for stale in set(folder.glob("vocab-seg-*.npz")) - used:
+        stale.unlink()  # a segment Whoosh merged away
+    return body, title
+
+
+def _segment_cache(leaf: Any, folder: Path) -> Path | None:
+    """Where a segment's counts are kept; None for a reader without segment."""
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    return folder / f"vocab-seg-{segment.segment_id()}.npz" if segment else None
+
+
+def _cached_terms(path: Path) -> tuple[dict[str, int], dict[str, int]] | None:
+    """A segment's (body, title) counts as _save_terms kept them, or None."""
+    try:
+        with np.load(path) as data:
+            return _unpack(data["body_words"], data["body_df"]), _unpack(
+                data["title_words"], data["title_df"]
+            )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        log.warning("recounting the terms of %s: %s", path, e)
+        return None
+
+
+def _save_terms(path: Path, body: dict[str, int], title: dict[str, int]) -> None:
+    """Keep a segment's counts: words as tab-joined UTF-8 (a third of the
+    size of a numpy string array), frequencies as integers."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.savez(f, **_pack("body", body), **_pack("title", title))
+    os.replace(tmp, path)
+
+
+def _pack(field: str, counts: dict[str, int]) -> dict[str, np.ndarray]:
+    words = "\t".join(counts).encode("utf-8")
+    return {
+        f"{field}_words": np.frombuffer(words, dtype=np.uint8),
+        f"{field}_df": np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
+    }
+
+
+def _unpack(words: np.ndarray, df: np.ndarray) -> dict[str, int]:
+    text = words.tobytes().decode("utf-8")
+    return dict(zip(text.split("\t") if text else [], df.tolist(), strict=True))
+
+
+def _field_terms(leaf: Any, field: str) -> dict[str, int]:
+    """Vocabulary-worthy terms of ``field`` in one segment -> doc frequency."""
+    counts = {}
+    for term, info in leaf.iter_field(field):
+        word = term.decode("utf-8", "replace") if isinstance(term, bytes) else term
+        if _is_word(word):
+            counts[word] = info.doc_frequency()
     return counts
 
 
@@ -134,15 +209,15 @@ def _choose(body: dict[str, int], title: dict[str, int]) -> dict[str, int]:
     return chosen
 
 
-def _previous_pinyin(path: Path) -> dict[str, tuple[str, str]]:
-    """word -> (pinyin, initials) from a previous vocabulary file; empty when
-    there is none or it cannot be read (everything is then computed)."""
+def _previous_table(path: Path) -> _Table | None:
+    """The previous generation's vocabulary, whose pinyin and character
+    readings are reused; None when there is none or it cannot be read
+    (everything is then computed, as by a full reindex)."""
     try:
-        table = _Table.parse(path.read_bytes().decode("utf-8"))
+        return _Table.parse(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError) as e:
         log.info("not reusing the pinyin of %s: %s", path, e)
-        return {}
-    return dict(zip(table.words, table.spoken(), strict=True))
+        return None
 
 
 def _word_pinyin(word: str) -> tuple[str, str]:
@@ -230,10 +305,12 @@ class _Table:
 
     @classmethod
     def empty(cls) -> _Table:
+        """The columns of an empty index's vocabulary."""
         no_ids = np.zeros(0, dtype=np.int32)
         return cls([], np.zeros(0, dtype=np.int64), [], no_ids, [], no_ids, [], [])
 
     def dump(self) -> str:
+        """The file's text: the header, then one tab-separated line per column."""
         columns = [
             self.words,
             map(str, self.df.tolist()),
@@ -258,20 +335,21 @@ class _Table:
             raise ValueError(f"not a vocabulary file (starts {lines[0][:40]!r})")
         if len(lines) != _LINES + 1 or lines[-1]:
             raise ValueError(f"{len(lines) - 1} lines instead of {_LINES}")
-        cols = [line.split("\t") if line else [] for line in lines[1:_LINES]]
-        words, chars = cols[0], cols[6]
+        words, df, py_keys, py_ids, in_keys, in_ids, chars, readings = lines[1:_LINES]
+        words, py_keys, in_keys = _strings(words), _strings(py_keys), _strings(in_keys)
+        chars, readings = _strings(chars), _strings(readings)
+        if (len(words), len(chars), len(readings)) != (int(head[1]), int(head[2]), len(chars)):
+            raise ValueError("the columns' lengths do not match the header")
         table = cls(
             words,
-            _numbers(cols[1], len(words), None),
-            cols[2],
-            _numbers(cols[3], len(cols[2]), len(words)),
-            cols[4],
-            _numbers(cols[5], len(cols[4]), len(words)),
+            _numbers(df, len(words), None),
+            py_keys,
+            _numbers(py_ids, len(py_keys), len(words)),
+            in_keys,
+            _numbers(in_ids, len(in_keys), len(words)),
             chars,
-            cols[7],
+            readings,
         )
-        if (len(words), len(chars), len(cols[7])) != (int(head[1]), int(head[2]), len(chars)):
-            raise ValueError("the columns' lengths do not match the header")
         if not (_ascending(words, operator.lt) and _ascending(chars, operator.lt)):
             raise ValueError("words or characters are not sorted")
         if not (_ascending(table.py_keys, operator.le) and _ascending(table.in_keys, operator.le)):
@@ -304,11 +382,16 @@ def _sorted_keys(keys: Sequence[str], order: list[int]) -> tuple[list[str], np.n
     return [keys[i] for i in ids], np.array(ids, dtype=np.int32)
 
 
-def _numbers(values: list[str], count: int, bound: int | None) -> np.ndarray:
-    """A column of non-negative integers (below ``bound``), ``count`` long."""
-    if len(values) != count:
-        raise ValueError(f"{len(values)} numbers instead of {count}")
-    numbers = np.fromiter(map(int, values), dtype=np.int64, count=count)
+def _strings(line: str) -> list[str]:
+    return line.split("\t") if line else []
+
+
+def _numbers(line: str, count: int, bound: int | None) -> np.ndarray:
+    """A column of ``count`` non-negative integers (below ``bound``), parsed
+    by numpy in one call (ValueError on anything else)."""
+    numbers = np.fromstring(line, dtype=np.int64, sep="\t")
+    if len(numbers) != count:
+        raise ValueError(f"{len(numbers)} numbers instead of {count}")
     if count and (numbers.min() < 0 or (bound is not None and numbers.max() >= bound)):
         raise ValueError("a number out of range")
     return numbers if bound is None else numbers.astype(np.int32)
@@ -346,9 +429,7 @@ class Vocabulary:
     """
 
     def __init__(self, table: _Table | None = None):
-        table = table or _Table(
-            [], np.zeros(0, np.int64), [], np.zeros(0, np.int32), [], np.zeros(0, np.int32), [], []
-        )
+        table = table or _Table.empty()
         self._words = table.words
         self._df = table.df
         self._rank = np.empty(len(table.words), dtype=np.int32)
@@ -489,24 +570,25 @@ class Vocabulary:
         return fixed if fixed != key else None
 
     def _correct_run(self, run: str) -> str:
-        """Known words and candidate corrections compete for the characters
-        of ``run``: longer first, at equal length a known word before a
-        correction, a homophone before a substitution, then the more frequent.
-        So 情况强边固访 becomes 情况强边固防, not 情况表... (情况强 -> 情况表
-        is shorter than 强边固访 -> 强边固防), and a known word is only
-        replaced by a longer correction or a much more frequent homophone."""
+        """Known words and corrections compete for the characters of ``run``:
+        longer first, at equal length a known word before a correction, a
+        homophone before a substitution, then the more frequent. So a known
+        word is only replaced by a longer correction or by a much more
+        frequent homophone of itself (公式 -> 公示), and 情况强边固访 becomes
+        情况强边固防 (强边固访 is longer than 情况强, one character from 情况表)."""
         spans = self._known_spans(run)
-        claims = [(i - j, 0, 0, i, None) for (i, j) in spans]
-        for p, n, fix in self._fixes(run, spans):
-            claims.append((-n, *fix, p, self._words[fix[1]]))
+        fixes = self._fixes(run, spans)
+        fixed = {(p, p - minus_length) for minus_length, _kind, _rank, p, _word in fixes}
+        claims = [(i - j, 0, 0, i, "") for (i, j) in spans if (i, j) not in fixed] + fixes
         taken = [False] * len(run)
         out = list(run)
-        for minus_n, _kind, _rank, p, word in sorted(claims):
-            if any(taken[p : p - minus_n]):
+        for minus_length, _kind, _rank, p, word in sorted(claims):
+            end = p - minus_length
+            if any(taken[p:end]):
                 continue
-            taken[p : p - minus_n] = [True] * -minus_n
-            if word is not None:
-                out[p : p - minus_n] = [word] + [""] * (-minus_n - 1)
+            taken[p:end] = [True] * (end - p)
+            if word:
+                out[p:end] = [word, *[""] * (end - p - 1)]
         return "".join(out)
 
     def _known_spans(self, run: str) -> dict[tuple[int, int], int]:
@@ -519,49 +601,77 @@ class Vocabulary:
                     spans[i, j] = df
         return spans
 
-    def _fixes(
-        self, run: str, spans: dict[tuple[int, int], int]
-    ) -> Iterator[tuple[int, int, tuple[int, int]]]:
-        """(start, length, (kind, word id)) of each window with a correction.
-        A window inside a longer known word is skipped: that word would win."""
-        starts_reach = [0] * (len(run) + 1)  # longest known word starting at i ends here
+    def _fixes(self, run: str, spans: dict[tuple[int, int], int]) -> list[tuple]:
+        """Claims (-length, kind, rank, start, word) of the windows of ``run``
+        that have a correction. A window inside a longer known word is not
+        tried: that word would win. Windows of one start share the pinyin
+        spellings of their growing prefix, pruned as soon as no vocabulary
+        pinyin starts with one."""
+        covered = [False] * len(run)
+        longest_from = [0] * len(run)  # end of the longest known word starting at i
         for i, j in spans:
-            starts_reach[i] = max(starts_reach[i], j)
-        reach = 0  # furthest end of a known word starting before p
+            covered[i:j] = [True] * (j - i)
+            longest_from[i] = max(longest_from[i], j)
+        claims = []
+        reach = 0  # end of the furthest known word starting before p
         for p in range(len(run) - 1):
-            for n in range(2, min(MAX_WINDOW, len(run) - p) + 1):
-                if reach >= p + n or starts_reach[p] > p + n:
+            spellings = [""]
+            for end in range(p + 1, min(p + MAX_WINDOW, len(run)) + 1):
+                spellings = self._spell_on(spellings, run[end - 1])
+                if end - p < MIN_CHARS or reach >= end or longest_from[p] > end:
                     continue
-                window = run[p : p + n]
-                fix = self._fix(window, _explained(spans, p, p + n))
-                if fix is not None:
-                    yield p, n, fix
-            reach = max(reach, starts_reach[p])
+                uncovered = [i - p for i in range(p, end) if not covered[i]]
+                if not spellings and (end - p < 3 or not uncovered):
+                    continue  # no homophone, and no substitution allowed
+                claim = self._fix(run[p:end], _explained(spans, p, end), spellings, uncovered)
+                if claim is not None:
+                    kind, wid = claim
+                    claims.append((p - end, kind, int(self._rank[wid]), p, self._words[wid]))
+            reach = max(reach, longest_from[p])
+        return claims
 
-    def _fix(self, window: str, own: int) -> tuple[int, int] | None:
+    def _spell_on(self, spellings: list[str], ch: str) -> list[str]:
+        """``spellings`` extended by each reading of ``ch``, keeping those
+        some vocabulary pinyin starts with (at most MAX_COMBOS)."""
+        readings = self._readings.get(ch)
+        if not readings:
+            return []
+        keys, out = self._py_keys, []
+        for head in spellings:
+            for reading in readings.split(","):
+                spelling = head + reading
+                k = bisect.bisect_left(keys, spelling)
+                if k < len(keys) and keys[k].startswith(spelling):
+                    out.append(spelling)
+        return out[:MAX_COMBOS]
+
+    def _fix(
+        self, window: str, own: int, spellings: list[str], uncovered: list[int]
+    ) -> tuple[int, int] | None:
         """(kind, word id) of a better word for ``window``: a homophone (kind
-        1), or for a window known words cannot explain, a word of the same
-        length one character apart (kind 2). ``own``: see _explained."""
+        1) at least FIX_RATIO times as frequent as ``own`` (see _explained),
+        or, for a window no known words explain, a word of the same length
+        with one character replaced (kind 2), a character of no known word of
+        the query (``uncovered``: 会议召 does not become 会议室, 召 is in 召开)."""
         least = max(MIN_FIX_DF, FIX_RATIO * own)
-        best = self._homophone(window, least)
+        best = self._homophone(window, spellings, least)
         if best is not None:
-            return 1, int(self._rank[best])
-        if not own and len(window) >= 3:
-            best = self._substitute(window, least)
+            return 1, best
+        if not own and len(window) >= 3 and uncovered:
+            best = self._substitute(window, uncovered, least)
             if best is not None:
-                return 2, int(self._rank[best])
+                return 2, best
         return None
 
-    def _homophone(self, window: str, least: int) -> int | None:
-        """The best word of at least ``least`` articles that reads like
-        ``window`` character by character, in any reading of its polyphonic
-        characters (党见长廊 is read dang jian zhang lang by default)."""
-        readings = [self._readings.get(c, "").split(",") for c in window]
-        if not all(all(r) for r in readings):
-            return None
+    def _homophone(self, window: str, spellings: list[str], least: int) -> int | None:
+        """The best word of at least ``least`` articles spelled as one of the
+        ``spellings`` of ``window`` (every reading of its polyphonic
+        characters: 党见长廊 is read dang jian zhang lang by default) that
+        sounds like it character by character."""
         best = None
-        for combo in itertools.islice(itertools.product(*readings), MAX_COMBOS):
-            for wid in self._matches(self._py_keys, self._py_ids, "".join(combo)):
+        readings = [self._readings.get(c, "").split(",") for c in window]
+        for spelling in spellings:
+            for wid in self._matches(self._py_keys, self._py_ids, spelling):
                 if self._df[wid] < least:
                     break  # best first: the rest are rarer still
                 word = self._words[wid]
@@ -581,23 +691,26 @@ class Vocabulary:
             for c, theirs in zip(word, readings, strict=True)
         )
 
-    def _substitute(self, window: str, least: int) -> int | None:
+    def _substitute(self, window: str, positions: list[int], least: int) -> int | None:
         """The best word of at least ``least`` articles that is ``window``
-        with one character replaced (强边固访 -> 强边固防)."""
+        with the character at one of ``positions`` replaced (强边固访 -> 强边固防)."""
         best = None
-        for i in range(len(window)):
-            for wid in self._one_apart(window[:i], window[i + 1 :]):
+        backwards = self._reversed_index()
+        for i in positions:
+            for wid in self._one_apart(window[:i], window[i + 1 :], backwards):
                 if self._df[wid] >= least and (best is None or self._rank[wid] < self._rank[best]):
                     best = wid
         return best
 
-    def _one_apart(self, head: str, tail: str) -> Iterator[int]:
+    def _one_apart(
+        self, head: str, tail: str, backwards: tuple[list[str], np.ndarray]
+    ) -> Iterator[int]:
         """Ids of the words ``head + one character + tail``, scanned among
-        the words starting with ``head`` or (reversed index) ending with
-        ``tail``, whichever are fewer."""
+        the words starting with ``head`` or (``backwards``, the reversed
+        index) ending with ``tail``, whichever are fewer."""
         n = len(head) + 1 + len(tail)
+        rkeys, rids = backwards
         flo, fhi = _prefix_range(self._words, head)
-        rkeys, rids = self._reversed_index()
         rlo, rhi = _prefix_range(rkeys, tail[::-1])
         if fhi - flo <= rhi - rlo:
             for k in range(flo, fhi):

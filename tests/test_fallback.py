@@ -47,7 +47,7 @@ def test_a_miswritten_character_is_corrected_and_said(search_index, typed, corre
         ("dang jian", "党建"),
         ("Dang'Jian", "党建"),
         ("qiangbiangufang", "强边固防"),
-        ("sszs", "三抓三促"),
+        ("szsc", "三抓三促"),  # san zhua san cu
     ],
 )
 def test_pinyin_finds_the_chinese_terms(search_index, typed, chinese):

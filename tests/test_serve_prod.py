@@ -56,8 +56,9 @@ class Server:
             conn.close()
 
     def total(self, query: str, number: int) -> int:
-        """Hits for ``query``; ``number`` tags the request in the access log."""
-        response, body = self.get(f"/api/search?q={quote(query)}&n={number}")
+        """Hits for ``query`` as an exact phrase (quoted: no zero-results chain
+        to other words); ``number`` tags the request in the access log."""
+        response, body = self.get(f"/api/search?q={quote(chr(34) + query + chr(34))}&n={number}")
         assert response.status == 200, body
         return json.loads(body)["total"]
 
