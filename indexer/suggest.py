@@ -23,6 +23,8 @@ _LATIN = re.compile(r"[a-z][a-z' ]*")
 
 def suggest(ix: SearchIndex, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Up to ``limit`` completions of ``prefix``, best first."""
+    if len(prefix) > MAX_PREFIX * 4:  # not worth normalising
+        return []
     key = query_key(prefix).strip()
     if not key or len(key) > MAX_PREFIX:
         return []

@@ -3,6 +3,7 @@ once per session, the real Flask app over that index, and its clients."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -12,6 +13,20 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_query_log(tmp_path_factory) -> Iterator[Path]:
+    """Apps made by module- or session-wide fixtures log here, not into the
+    checkout's instance/ folder (each test then gets its own, below)."""
+    path = tmp_path_factory.mktemp("querylog") / "querylog.sqlite"
+    old = os.environ.get("FLASK_QUERY_LOG")
+    os.environ["FLASK_QUERY_LOG"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("FLASK_QUERY_LOG", None)
+    else:
+        os.environ["FLASK_QUERY_LOG"] = old
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import close_app
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,7 +93,7 @@ def web(index_dir: Path, session_corpus_dir: Path) -> Iterator[FlaskClient]:
         {"TESTING": True, "INDEX_DIR": str(index_dir), "CORPUS_DIR": str(session_corpus_dir)}
     )
     yield app.test_client()
-    app.extensions["search_index"].close()
+    close_app(app)
 
 
 # The query language
@@ -155,6 +156,31 @@ def test_search_pages_answer_200_or_400(web: FlaskClient, q, page, per_page):
             assert "<" not in body and ">" not in body  # JSON escapes them: no markup at all
             if response.status_code == 400:
                 assert set(response.get_json()) == {"error"}
+
+
+@settings(deadline=None, max_examples=150)
+@given(q=st.one_of(queries, st.text(max_size=400)), limit=st.one_of(numbers, st.none()))
+def test_suggest_answers_200_or_400_with_data_only(web: FlaskClient, q: str, limit):
+    query = f"q={url_quote(q)}" + (f"&limit={url_quote(limit)}" if limit is not None else "")
+    response = web.get(f"/api/suggest?{query}")
+    assert response.status_code in (200, 400), query
+    assert response.is_json
+    body = body_of(response)
+    assert "<" not in body and ">" not in body
+    if response.status_code == 200:
+        suggestions = response.get_json()["suggestions"]
+        assert len(suggestions) <= 20
+        assert all(s["kind"] in ("word", "pinyin", "title") for s in suggestions)
+
+
+@settings(deadline=None, max_examples=300)
+@given(q=st.one_of(queries, st.text(max_size=200)))
+def test_vocabulary_answers_anything(search_index, q: str):
+    vocabulary = search_index.generation.vocabulary
+    assert isinstance(vocabulary.complete(q), list)
+    assert isinstance(vocabulary.from_pinyin(q), list)
+    corrected = vocabulary.correct(q)
+    assert corrected is None or (isinstance(corrected, str) and corrected != q)
 
 
 @settings(deadline=None, max_examples=100)
