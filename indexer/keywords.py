@@ -1,48 +1,68 @@
 """Keyword recommendations beside the results: the words that characterise
-the top hits, by TF-IDF against the whole index.
+the hits shown, against the whole index.
 
-For each of the top hits' titles and openings (jieba words, as indexed) a
-word counts once per hit it occurs in; that count is weighted by Whoosh's
-inverse document frequency of the word in the index, so words common to
-these hits but not to every article rank first. Query words are left out:
-the user has them already.
+Each shown hit's title (and, when there are only a few hits, the opening of
+its body) is cut into jieba words, as indexed; a word counts once per hit it
+occurs in and scores by how much more often it occurs among the hits than
+across the index: count * log(observed / expected), the KL-divergence term
+(a TF-IDF that also discounts words every hit shares with every article, such
+as 取得 or 我们). Query words are left out: the user has them already.
+
+Cost matters here: jieba cuts about 200,000 characters a second, so only
+titles are read when there are many hits (a policy article's title names
+its subject), the stored fields are the ones fetched for the page anyway,
+and document frequencies come from the in-memory vocabulary (vocab.py), not
+from Whoosh's term dictionary.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-
-import numpy as np
 
 from indexer.analysis import segment
 from indexer.normalize import key_text
+from indexer.vocab import Vocabulary
 
-KEYWORD_HITS = 20  # the top hits whose words are counted
-OPENING_CHARS = 300  # of each hit's body: the lead says what it is about
+FEW_HITS = 3  # up to this many hits, their openings are read too
+OPENING_CHARS = 300  # of each such hit's body: the lead says what it is about
 MAX_KEYWORDS = 8
 
 
 def recommend(
-    searcher, docnums: np.ndarray, exclude: list[str], limit: int = MAX_KEYWORDS
+    hits: list[dict],
+    total: int,
+    vocabulary: Vocabulary,
+    documents: int,
+    exclude: list[str],
+    limit: int = MAX_KEYWORDS,
 ) -> list[str]:
-    """Up to ``limit`` words characteristic of the articles ``docnums``
-    (Whoosh document numbers, best first), none of them in ``exclude``."""
-    if not len(docnums):
+    """Up to ``limit`` words characteristic of ``hits`` (the stored fields of
+    the hits shown, out of ``total`` matches in an index of ``documents``
+    articles), none of them in or around a word of ``exclude``."""
+    if not hits:
         return []
-    seen = Counter()
-    for docnum in docnums[:KEYWORD_HITS].tolist():
-        fields = searcher.stored_fields(int(docnum))
-        text = fields["title"] + "\n" + fields.get("body", "")[:OPENING_CHARS]
+    opening = OPENING_CHARS if total <= FEW_HITS else 0
+    seen: Counter[str] = Counter()
+    for fields in hits:
+        text = fields["title"] + "\n" + fields.get("body", "")[:opening]
         seen.update({w for w in segment(key_text(text)) if _candidate(w)})
-    skip = {w.strip() for w in exclude}
-    least = 2 if len(docnums) > 2 else 1  # shared by hits, not one article's quirk
+    skip = {w.strip() for w in exclude if w.strip()}
+    least = 2 if len(hits) > 2 else 1  # shared by hits, not one article's quirk
     scored = [
-        (count * searcher.idf("body", word), word)
+        (_surprise(vocabulary.frequency(word), count, len(hits), documents), word)
         for word, count in seen.items()
         if count >= least and not _overlaps(word, skip)
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return [word for _, word in scored[:limit]]
+    return [word for score, word in scored[:limit] if score > 0]
+
+
+def _surprise(frequency: int, count: int, hits: int, documents: int) -> float:
+    """count * log(observed / expected) for a word in ``count`` of ``hits``
+    and ``frequency`` of ``documents`` articles; 0 unless over-represented."""
+    expected = hits * max(frequency, 1) / max(documents, 1)
+    return count * math.log(count / expected) if count > expected else 0.0
 
 
 def _candidate(word: str) -> bool:
@@ -52,4 +72,4 @@ def _candidate(word: str) -> bool:
 
 
 def _overlaps(word: str, query_words: set[str]) -> bool:
-    return any(word in q or (len(q) > 1 and q in word) for q in query_words if q)
+    return any(word in q or (len(q) > 1 and q in word) for q in query_words)

@@ -17,7 +17,7 @@ from indexer.errors import QueryError
 from indexer.facets import Filters, facet_counts, narrow
 from indexer.fallback import FEW_RESULTS, did_you_mean, fallback
 from indexer.highlight import highlight, snippet
-from indexer.keywords import KEYWORD_HITS, recommend
+from indexer.keywords import recommend
 from indexer.matching import Match, Matcher, long_words, whole_phrase
 from indexer.models import Article, ArticleView, Hit, SearchPage, Step
 from indexer.query import ParsedQuery, Term, parse_query
@@ -59,15 +59,15 @@ def search(
         order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
-        hits = [_hit(gen, searcher, int(match.cids[i]), float(scores[i]), needles) for i in chosen]
+        shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
+        hits = [_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
         offer = None
         literal_total = 0 if steps else len(match.cids)
         corrected = steps and steps[-1].kind in ("corrected", "pinyin") and steps[-1].total
         if literal_total <= FEW_RESULTS and not corrected:
             offer = did_you_mean(gen, q, literal_total, filters)
         words = [w for t in parsed.positives for w in (t.key, *t.words)]
-        top = docnums[order[:KEYWORD_HITS]] if len(order) else docnums
-        keywords = recommend(searcher, top, words)
+        keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
     took = (time.perf_counter() - started) * 1000
     return SearchPage(
         q,
@@ -148,8 +148,7 @@ def highlight_needles(parsed: ParsedQuery) -> list[str]:
     return list(dict.fromkeys(n for n in needles if n))
 
 
-def _hit(gen: Generation, searcher, cid: int, score: float, needles: list[str]) -> Hit:
-    fields = searcher.stored_fields(int(gen.docmap[cid]))
+def _hit(fields: dict, score: float, needles: list[str]) -> Hit:
     return Hit(
         id=fields["id"],
         title=fields["title"],
