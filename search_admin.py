@@ -44,7 +44,8 @@ from admin_auth import (
     start_session,
 )
 from indexer.articles import SUPPORTED_SUFFIXES
-from indexer.errors import IndexBusyError, IndexerError, UploadError
+from indexer.errors import IndexBusyError, IndexerError, SynonymError, UploadError
+from indexer.synonyms import append_entry
 from indexer.uploads import UPLOADS, save_pasted, save_upload
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -129,6 +130,8 @@ def admin_context() -> dict:
         "uploads_folder": UPLOADS,
         "zero_results": zero_results(),
         "synonyms_file": current_app.extensions["synonyms"].path,
+        "synonyms_local": current_app.extensions["synonyms"].local,
+        "new_term": request.args.get("term", "")[:50],
     }
 
 
@@ -250,6 +253,24 @@ def paste():
     except UploadError as e:
         outcome.rejected.append({"name": e.name, "reason": e.reason})
     return finish_saving(outcome)
+
+
+@bp.post("/synonyms")
+def add_synonyms():
+    """Add a synonyms entry to the site's own file: searches use it at once."""
+    outcome = Outcome("synonyms")
+    form, local = request.form, current_app.extensions["synonyms"].local
+    both = form.get("both_ways", "").lower() in YES
+    try:
+        if local is None:
+            raise SynonymError("没有配置可写的同义词文件（SYNONYMS_LOCAL）。")
+        outcome.saved.append(
+            append_entry(local, form.get("term", ""), form.get("synonyms", ""), both)
+        )
+    except (SynonymError, OSError) as e:
+        outcome.error, outcome.status = str(e), 400
+    audit("synonyms", f"added {outcome.saved!r}" if outcome.saved else f"refused: {outcome.error}")
+    return respond(outcome, {"saved": outcome.saved})
 
 
 @bp.post("/reindex")

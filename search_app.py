@@ -77,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         DEMO=False,  # a banner on every page: the articles are generated samples
         PROXY_FIX=0,  # number of reverse proxies in front whose X-Forwarded-* to trust
         SYNONYMS_FILE=None,  # None: the shipped indexer/data/synonyms.txt
+        # the site's own additions (the admin page writes here); "": none
+        SYNONYMS_LOCAL=os.path.join(app.instance_path, "synonyms.txt"),
         QUERY_LOG=os.path.join(app.instance_path, "querylog.sqlite"),  # "": no log
         HOT_DAYS=7,
         HOT_MIN_COUNT=2,  # searches before a query may show as hot
@@ -86,7 +88,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     indexer.warm_up(cache_dir=app.instance_path)  # jieba's dictionary, loaded once
-    app.extensions["synonyms"] = indexer.SynonymFile(app.config["SYNONYMS_FILE"])
+    app.extensions["synonyms"] = indexer.SynonymFile(
+        app.config["SYNONYMS_FILE"], app.config["SYNONYMS_LOCAL"] or None
+    )
     log_path = app.config["QUERY_LOG"]
     app.extensions["query_log"] = indexer.QueryLog(log_path) if log_path else None
     app.extensions["search_index_lock"] = threading.Lock()
@@ -202,13 +206,16 @@ FILTER_PARAMS = ("from", "to", "column", "place", "sort")
 def run_search(q: str, page: int, per_page: int) -> indexer.SearchPage:
     """indexer.search with the request's filters and the app's synonyms; a
     first page without filters goes into the query log (hot searches, and
-    zero-result queries for editors). QueryError if the input is bad."""
+    queries that found nothing as typed, for editors). QueryError if the
+    input is bad."""
     filters = request_filters()
     synonyms = current_app.extensions["synonyms"].current()
     result = indexer.search(get_index(), q, page, per_page, filters, synonyms)
     log = current_app.extensions["query_log"]
     if log is not None and page == 1 and not filters.narrows:
-        log.record(q, result.total)
+        # what was typed found nothing when the zero-results chain ran, even
+        # if a later step found something: editors want exactly those queries
+        log.record(q, 0 if result.steps else result.total)
     return result
 
 

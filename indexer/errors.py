@@ -48,3 +48,7 @@ class UploadError(IndexerError):
         super().__init__(f"{name}: {reason}")
         self.name = name
         self.reason = reason
+
+
+class SynonymError(IndexerError):
+    """A synonyms entry we will not write; the message is for the editor."""

@@ -25,7 +25,7 @@ from indexer.normalize import key_text
 from indexer.vocab import Vocabulary
 
 FEW_HITS = 3  # up to this many hits, their openings are read too
-OPENING_CHARS = 300  # of each such hit's body: the lead says what it is about
+OPENING_CHARS = 120  # of each such hit's body: its lead sentence or two
 MAX_KEYWORDS = 8
 
 

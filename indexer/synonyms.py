@@ -11,7 +11,10 @@ Format, one entry per line (``#`` starts a comment; ``,`` or ``，`` separate):
     甲, 乙, 丙        equivalent: each expands to the others
     甲 => 乙, 丙      one way: 甲 expands to 乙 and 丙, not back
 
-The file is re-read when it changes, so editors need no reindex or restart.
+The site keeps its own additions in a second file (``instance/synonyms.txt``
+by default; editors add lines from the admin page, see :func:`append_entry`),
+read after the shipped one, so an upgrade's new shipped entries still apply.
+Both are re-read when they change, so editors need no reindex or restart.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.errors import SynonymError
 from indexer.normalize import query_key
 
 log = logging.getLogger(__name__)
@@ -66,41 +70,99 @@ def parse_synonyms(text: str, name: str = "synonyms") -> Synonyms:
     return Synonyms({k: tuple(v[:MAX_EXPANSIONS]) for k, v in table.items() if v})
 
 
+def merge(tables: list[Synonyms]) -> Synonyms:
+    """One table from several, later ones adding to earlier ones' entries."""
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for key, alternatives in table.table.items():
+            known = merged.setdefault(key, [])
+            known.extend(a for a in alternatives if a not in known)
+    return Synonyms({k: tuple(v[:MAX_EXPANSIONS]) for k, v in merged.items()})
+
+
 def _terms(text: str) -> list[str]:
     keys = (query_key(t).strip() for t in _SEPARATORS.split(text))
     return list(dict.fromkeys(k for k in keys if k))
 
 
-class SynonymFile:
-    """A synonyms file, re-read when its size or mtime changes (one stat per
-    query). A missing or unreadable file means no synonyms, with a warning."""
+Stamp = tuple[int, int] | None
 
-    def __init__(self, path: str | Path | None = None):
+
+class SynonymFile:
+    """The synonyms file (``path``, default the shipped one) plus the site's
+    own additions (``local``, optional, may not exist yet), re-read when
+    either's size or mtime changes: two stats per query. A missing or
+    unreadable main file means no synonyms from it, with a warning."""
+
+    def __init__(self, path: str | Path | None = None, local: str | Path | None = None):
         self.path = Path(path) if path else SHIPPED
+        self.local = Path(local) if local else None
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamps: tuple[Stamp, Stamp] | None = None
         self._synonyms = Synonyms()
 
     def current(self) -> Synonyms:
-        try:
-            st = os.stat(self.path)
-            stamp = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp = None
-        if stamp != self._stamp:
+        stamps = (_stamp(self.path), _stamp(self.local))
+        if stamps != self._stamps:
             with self._lock:
-                if stamp != self._stamp:
-                    self._synonyms = self._load(stamp)
-                    self._stamp = stamp
+                if stamps != self._stamps:
+                    self._synonyms = self._load(stamps)
+                    self._stamps = stamps
         return self._synonyms
 
-    def _load(self, stamp: tuple[int, int] | None) -> Synonyms:
-        if stamp is None:
-            log.warning("synonyms file %s not found: no synonyms", self.path)
-            return Synonyms()
-        try:
-            text = self.path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as e:
-            log.warning("cannot read synonyms file %s (%s): no synonyms", self.path, e)
-            return Synonyms()
-        return parse_synonyms(text, str(self.path))
+    def _load(self, stamps: tuple[Stamp, Stamp]) -> Synonyms:
+        if stamps[0] is None:
+            log.warning("synonyms file %s not found", self.path)
+        paths = (self.path, self.local)
+        tables = [
+            parse_synonyms(_read(p), str(p))
+            for p, stamp in zip(paths, stamps, strict=True)
+            if p and stamp
+        ]
+        return merge(tables)
+
+
+def _stamp(path: Path | None) -> Stamp:
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns) if st else None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        log.warning("cannot read synonyms file %s (%s): skipped", path, e)
+        return ""
+
+
+MAX_ENTRY_CHARS = 200
+
+
+def append_entry(path: str | Path, term: str, synonyms: str, both_ways: bool = False) -> str:
+    """Add one entry (``term => synonyms``, or a group when ``both_ways``) at
+    the end of the file ``path``, creating it; return the line written.
+    SynonymError with a message for an entry that would not parse."""
+    term, synonyms = _clean(term), _clean(synonyms)
+    if _SEPARATORS.search(term):
+        raise SynonymError("左边只能是一个词。")
+    line = f"{term}, {synonyms}" if both_ways else f"{term} => {synonyms}"
+    if not term or not synonyms or len(line) > MAX_ENTRY_CHARS:
+        raise SynonymError(f"请填写词和它的同义说法（合计不超过 {MAX_ENTRY_CHARS} 个字符）。")
+    if not parse_synonyms(line).expand(query_key(term).strip()):
+        raise SynonymError("同义说法与词本身相同，或只有标点。")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:  # one write: whole lines only
+        f.write(line + "\n")
+    return line
+
+
+def _clean(text: str) -> str:
+    """One line of plain text: no line breaks, comments or arrows that
+    would change what the file says."""
+    for bad in ("\r", "\n", "#", "=>"):
+        text = text.replace(bad, " ")
+    return " ".join(text.split())

@@ -17,24 +17,28 @@ FIXTURE_CORPUS = FIXTURES / "corpus"
 
 @pytest.fixture(scope="session", autouse=True)
 def session_query_log(tmp_path_factory) -> Iterator[Path]:
-    """Apps made by module- or session-wide fixtures log here, not into the
-    checkout's instance/ folder (each test then gets its own, below)."""
-    path = tmp_path_factory.mktemp("querylog") / "querylog.sqlite"
-    old = os.environ.get("FLASK_QUERY_LOG")
-    os.environ["FLASK_QUERY_LOG"] = str(path)
-    yield path
-    if old is None:
-        os.environ.pop("FLASK_QUERY_LOG", None)
-    else:
-        os.environ["FLASK_QUERY_LOG"] = old
+    """Apps made by module- or session-wide fixtures log queries and keep
+    their synonyms here, not in the checkout's instance/ folder (each test
+    then gets its own, below)."""
+    folder = tmp_path_factory.mktemp("app-files")
+    names = {"FLASK_QUERY_LOG": "querylog.sqlite", "FLASK_SYNONYMS_LOCAL": "synonyms.txt"}
+    old = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(folder / file) for name, file in names.items()})
+    yield folder / names["FLASK_QUERY_LOG"]
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)
 def private_query_log(tmp_path, monkeypatch) -> Path:
-    """Every app a test creates logs its queries into the test's own folder,
-    never into the checkout's instance/ folder."""
+    """Every app a test creates logs its queries and keeps its own synonyms
+    in the test's own folder, never in the checkout's instance/ folder."""
     path = tmp_path / "querylog.sqlite"
     monkeypatch.setenv("FLASK_QUERY_LOG", str(path))
+    monkeypatch.setenv("FLASK_SYNONYMS_LOCAL", str(tmp_path / "synonyms.txt"))
     return path
 
 

@@ -6,8 +6,16 @@ import logging
 import pytest
 
 from indexer import search
+from indexer.errors import SynonymError
 from indexer.query import parse_query
-from indexer.synonyms import MAX_EXPANSIONS, SHIPPED, SynonymFile, Synonyms, parse_synonyms
+from indexer.synonyms import (
+    MAX_EXPANSIONS,
+    SHIPPED,
+    SynonymFile,
+    Synonyms,
+    append_entry,
+    parse_synonyms,
+)
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 JINGHONG = "2022-05-20-jinghong-jiceng-zhili.txt"
@@ -99,3 +107,43 @@ def test_expanded_queries_agree_with_the_per_article_check(search_index, q):
         found = set(matcher.match(parsed).cids.tolist())
         for cid in gen.chars.live_cids().tolist():
             assert matcher.matches(cid, parsed) == (cid in found)
+
+
+def test_site_additions_extend_the_shipped_entries(tmp_path):
+    main = tmp_path / "shipped.txt"
+    main.write_text("三抓三促 => 抓党建促强边固防\n", encoding="utf-8")
+    local = tmp_path / "instance" / "synonyms.txt"
+    synonyms = SynonymFile(main, local)
+    assert synonyms.current().expand("三抓三促") == ("抓党建促强边固防",)  # no local file yet
+    line = append_entry(local, "三抓三促", "抓党建促基层治理")
+    assert line == "三抓三促 => 抓党建促基层治理"
+    assert synonyms.current().expand("三抓三促") == ("抓党建促强边固防", "抓党建促基层治理")
+    append_entry(local, "老党员", "党龄五十年, 光荣在党50年", both_ways=True)
+    assert synonyms.current().expand("光荣在党50年") == ("老党员", "党龄五十年")
+
+
+@pytest.mark.parametrize(
+    "term,alternatives,message",
+    [
+        ("", "发展党员", "请填写词和它的同义说法"),
+        ("入党", "  ", "请填写词和它的同义说法"),
+        ("入党, 党员", "发展党员", "左边只能是一个词"),
+        ("入党", "入党", "同义说法与词本身相同"),
+        ("入党", "！？", "同义说法与词本身相同"),
+        ("入党", "党" * 300, "合计不超过"),
+    ],
+)
+def test_bad_entries_are_refused_and_nothing_is_written(tmp_path, term, alternatives, message):
+    path = tmp_path / "synonyms.txt"
+    with pytest.raises(SynonymError, match=message):
+        append_entry(path, term, alternatives)
+    assert not path.exists()
+
+
+def test_entries_cannot_smuggle_lines_or_comments(tmp_path):
+    path = tmp_path / "synonyms.txt"
+    append_entry(path, "入党\n# 注释", "发展党员 => 其他\n甲乙, 丙丁")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    table = SynonymFile(tmp_path / "none.txt", path).current()
+    assert list(table.table) == ["入党注释"]  # one term, as typed minus the line break

@@ -150,14 +150,45 @@ def editor(index_dir):
 
 
 def test_editors_see_queries_that_found_nothing(editor):
-    for q in ["xyzzy", "xyzzy", "党建"]:
+    for q in ["xyzzy", "xyzzy", "党建", "dangjian"]:  # dangjian: found only as pinyin
         editor.get("/search", query_string={"q": q})
     data = editor.get(
         "/admin", headers={"Authorization": "Bearer s3cret-token", "Accept": "application/json"}
     ).get_json()
-    assert [(z["query"], z["searches"]) for z in data["zero_results"]] == [("xyzzy", 2)]
+    zero = [(z["query"], z["searches"]) for z in data["zero_results"]]
+    assert zero == [("xyzzy", 2), ("dangjian", 1)]
     editor.post("/admin/login", data={"token": "s3cret-token"})
     page = editor.get("/admin")
     assert "近 30 天没有结果的搜索" in text(page)
     assert ">xyzzy</a></td><td>2</td>" in text(page)
     assert "synonyms.txt" in text(page)
+
+
+def test_editors_add_synonyms_that_apply_at_once(editor):
+    editor.get("/search", query_string={"q": "党建长龙"})
+    editor.post("/admin/login", data={"token": "s3cret-token"})
+    page = text(editor.get("/admin"))
+    link = re.search(r'<a href="(/admin\?term=[^"#]+)#synonyms-title">添加同义词</a>', page)
+    assert link
+    form = text(editor.get(link.group(1).replace("&amp;", "&")))
+    assert 'name="term" value="党建长龙"' in form
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    done = editor.post(
+        "/admin/synonyms", data={"csrf_token": csrf, "term": "党建长龙", "synonyms": "党建长廊"}
+    )
+    assert done.status_code == 200
+    assert "已添加，搜索立即生效：<code>党建长龙 =&gt; 党建长廊</code>" in text(done)
+    data = editor.get("/api/search", query_string={"q": "党建长龙"}).get_json()
+    assert data["also_searched"] == [{"term": "党建长龙", "synonyms": ["党建长廊"]}]
+    assert data["total"] > 0 and data["steps"] == []
+
+
+def test_synonym_form_refuses_bad_entries_and_needs_csrf(editor):
+    bearer = {"Authorization": "Bearer s3cret-token", "Accept": "application/json"}
+    bad = editor.post("/admin/synonyms", data={"term": "入党", "synonyms": ""}, headers=bearer)
+    assert bad.status_code == 400 and "请填写" in bad.get_json()["error"]
+    editor.post("/admin/login", data={"token": "s3cret-token"})
+    assert editor.post("/admin/synonyms", data={"term": "入党", "synonyms": "x"}).status_code in (
+        400,
+        403,
+    )
