@@ -123,12 +123,15 @@ def no_store(response):
 
 @bp.context_processor
 def admin_context() -> dict:
+    hot, hidden = hot_and_hidden()
     return {
         "csrf_token": session.get("csrf", ""),
         "max_upload": human_size(current_app.config["MAX_CONTENT_LENGTH"]),
         "suffixes": SUPPORTED_SUFFIXES,
         "uploads_folder": UPLOADS,
         "zero_results": zero_results(),
+        "hot": hot,
+        "hidden": hidden,
         "synonyms_file": current_app.extensions["synonyms"].path,
         "synonyms_local": current_app.extensions["synonyms"].local,
         "new_term": request.args.get("term", "")[:50],
@@ -139,6 +142,15 @@ def zero_results() -> list[tuple[str, int, str]]:
     """Queries that found nothing lately: candidates for the synonyms file."""
     log = current_app.extensions.get("query_log")
     return log.zero_results() if log is not None else []
+
+
+def hot_and_hidden() -> tuple[list[tuple[str, int]], list[str]]:
+    """The hot searches as the home page shows them, and those editors hid."""
+    log = current_app.extensions.get("query_log")
+    if log is None:
+        return [], []
+    config = current_app.config
+    return log.hot(days=config["HOT_DAYS"], min_count=config["HOT_MIN_COUNT"]), log.hidden()
 
 
 def human_size(size: int) -> str:
@@ -270,6 +282,20 @@ def add_synonyms():
     except (SynonymError, OSError) as e:
         outcome.error, outcome.status = str(e), 400
     audit("synonyms", f"added {outcome.saved!r}" if outcome.saved else f"refused: {outcome.error}")
+    return respond(outcome, {"saved": outcome.saved})
+
+
+@bp.post("/hot/<any(hide, show):action>")
+def hot_search(action: str):
+    """Hide a query from the home page's hot searches, or show it again."""
+    outcome = Outcome("hot")
+    log, query = current_app.extensions.get("query_log"), request.form.get("query", "")
+    change = (log.hide if action == "hide" else log.unhide) if log is not None else None
+    if change is not None and change(query):
+        outcome.saved.append(f"{'已隐藏' if action == 'hide' else '已恢复'}：{query.strip()}")
+    else:
+        outcome.error, outcome.status = "没有改动：查询日志未启用，或这个搜索词不在列表中。", 400
+    audit("hot", f"{action} {query.strip()!r}: " + ("ok" if outcome.saved else "no change"))
     return respond(outcome, {"saved": outcome.saved})
 
 

@@ -5,6 +5,10 @@ Only aggregates are stored, so there is nothing personal to leak or delete:
 per UTC day and normalised query, how many searches found results and how many
 found none. No IP, user agent, cookie, session or time of day.
 
+Hot searches are shown to every visitor, so editors can hide a query from
+them (:meth:`QueryLog.hide`): anyone can search for anything, and a few
+searches for an insult must not put it on a government home page.
+
 Logging must never cost a search: every storage failure (disk full, locked,
 read-only, corrupt file) is logged as a warning and the call returns quietly.
 Each process has one connection, shared by its threads under a lock; a process
@@ -40,6 +44,7 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS searches (
 _UPSERT = """INSERT INTO searches (day, query, found, empty) VALUES (?, ?, ?, ?)
     ON CONFLICT (day, query) DO UPDATE
     SET found = found + excluded.found, empty = empty + excluded.empty"""
+_HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden (query TEXT PRIMARY KEY) WITHOUT ROWID"
 # Connections inherited across a fork: closing one in the child could disturb
 # the parent's locks, so they are kept referenced and never touched again.
 _inherited: list[sqlite3.Connection] = []
@@ -107,6 +112,7 @@ class QueryLog:
         days (today included): (query, searches), most first, ties by text."""
         sql = """SELECT query, SUM(found) AS n FROM searches
             WHERE day BETWEEN ? AND ? AND length(query) <= ?
+            AND query NOT IN (SELECT query FROM hidden)
             GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?"""
         args = (*_window(days, today), MAX_HOT_CHARS, max(min_count, 1), limit)
         return self._run(lambda db: db.execute(sql, args).fetchall(), [])
@@ -121,6 +127,24 @@ class QueryLog:
             GROUP BY query ORDER BY n DESC, last DESC, query LIMIT ?"""
         args = (*_window(days, today), limit)
         return self._run(lambda db: db.execute(sql, args).fetchall(), [])
+
+    def hide(self, query: str) -> bool:
+        """Never show ``query`` as a hot search (an editor's decision);
+        False if it could not be recorded."""
+        q = normalize_query(query)
+        sql = "INSERT OR IGNORE INTO hidden (query) VALUES (?)"
+        return q is not None and self._run(lambda db: db.execute(sql, (q,)) and True, False)
+
+    def unhide(self, query: str) -> bool:
+        """Let ``query`` show as a hot search again."""
+        q = normalize_query(query) or ""
+        sql = "DELETE FROM hidden WHERE query = ?"
+        return self._run(lambda db: db.execute(sql, (q,)).rowcount > 0, False)
+
+    def hidden(self) -> list[str]:
+        """The queries editors hid from the hot searches, by text."""
+        sql = "SELECT query FROM hidden ORDER BY query"
+        return self._run(lambda db: [row[0] for row in db.execute(sql)], [])
 
     def prune(self, keep_days: int = KEEP_DAYS, today: date | None = None) -> int:
         """Delete all but the last ``keep_days`` days; the number of rows removed."""
@@ -174,6 +198,7 @@ class QueryLog:
             db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
             db.execute("PRAGMA synchronous=NORMAL")  # a lost last count is fine
             db.execute(_SCHEMA)
+            db.execute(_HIDDEN_SCHEMA)
         except BaseException:
             db.close()
             raise

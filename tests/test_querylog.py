@@ -134,8 +134,10 @@ def test_only_day_query_and_counts_are_stored(tmp_path):
     with closing(sqlite3.connect(path)) as db:
         tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         columns = [c[1] for c in db.execute("PRAGMA table_info(searches)")]
-    assert tables == [("searches",)]
+        hidden = [c[1] for c in db.execute("PRAGMA table_info(hidden)")]
+    assert sorted(tables) == [("hidden",), ("searches",)]
     assert columns == ["day", "query", "found", "empty"]
+    assert hidden == ["query"]  # editors' choices, not visitors' data
     assert rows(path) == [("2024-06-10", "边疆党建", 1, 1)]
 
 
@@ -220,3 +222,18 @@ def test_a_closed_log_ignores_further_calls(tmp_path):
     log.record("边疆党建", 1, day=TODAY)
     assert log.hot(min_count=1, today=TODAY) == []
     assert rows(path) == [("2024-06-10", "边疆党建", 1, 0)]
+
+
+def test_editors_hide_a_query_from_the_hot_searches(tmp_path):
+    with QueryLog(tmp_path / "log.sqlite") as log:
+        for q in ["党建", "党建", "党建", "不雅词", "不雅词", "不雅词", "不雅词"]:
+            log.record(q, 1, day=TODAY)
+        assert log.hot(today=TODAY) == [("不雅词", 4), ("党建", 3)]
+        assert log.hide(" 不雅词 ")  # counted under the normalised form
+        assert log.hot(today=TODAY) == [("党建", 3)]
+        assert log.hidden() == ["不雅词"]
+        log.record("不雅词", 1, day=TODAY)  # still counted, just not shown
+        assert log.unhide("不雅词")
+        assert log.hot(today=TODAY) == [("不雅词", 5), ("党建", 3)]
+        assert not log.unhide("不雅词") and log.hidden() == []
+        assert not log.hide("   ")

@@ -192,3 +192,23 @@ def test_synonym_form_refuses_bad_entries_and_needs_csrf(editor):
         400,
         403,
     )
+
+
+def test_editors_hide_a_hot_search_from_the_home_page(editor):
+    for q in ["强边固防", "强边固防", "勐海县", "勐海县", "勐海县"]:
+        editor.get("/search", query_string={"q": q})
+    editor.post("/admin/login", data={"token": "s3cret-token"})
+    page = text(editor.get("/admin"))
+    assert "首页的热门搜索" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    hidden = editor.post("/admin/hot/hide", data={"csrf_token": csrf, "query": "勐海县"})
+    assert hidden.status_code == 200 and "已隐藏：勐海县" in text(hidden)
+    home = text(editor.get("/"))
+    assert ">强边固防</a>" in home and ">勐海县</a>" not in home
+    shown = editor.post("/admin/hot/show", data={"csrf_token": csrf, "query": "勐海县"})
+    assert "已恢复：勐海县" in text(shown)
+    assert ">勐海县</a>" in text(editor.get("/"))
+    again = editor.post("/admin/hot/show", data={"csrf_token": csrf, "query": "勐海县"})
+    assert again.status_code == 400
+    refused = editor.post("/admin/hot/hide", data={"query": "强边固防"})  # no CSRF token
+    assert refused.status_code == 400 and ">强边固防</a>" in text(editor.get("/"))
