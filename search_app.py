@@ -301,12 +301,24 @@ def register_views(app: Flask) -> None:
     @app.get("/article/<path:article_id>")
     def article(article_id: str):
         q = request.args.get("q", "")
-        if article_id.startswith("/") or ".." in article_id.split("/"):
-            raise NotFound("没有找到这篇文章。")
-        view = indexer.article_view(get_index(), article_id, q)
-        if view is None:
-            raise NotFound("没有找到这篇文章，它可能已被删除或移动。")
-        return render_template("article.html", view=view, q=q)
+        return render_template("article.html", view=find_article(article_id, q), q=q)
+
+    @app.get("/api/article/<path:article_id>")
+    def api_article(article_id: str):
+        q = request.args.get("q", "")
+        view = find_article(article_id, q)
+        a = view.article
+        return jsonify(
+            id=a.id,
+            title=a.title,
+            title_html=str(view.title_html),
+            date=a.date,
+            column=a.column,
+            source=a.source,
+            url=a.url,
+            paragraphs_html=[str(p) for p in view.paragraphs_html],
+            related=[hit_json(hit, "") for hit in view.related],
+        )
 
     @app.get("/api/search")
     def api_search():
@@ -353,6 +365,16 @@ def register_views(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok", "documents": get_index().doc_count}
+
+
+def find_article(article_id: str, q: str) -> indexer.ArticleView:
+    """The article with ``q`` highlighted, or a 404 (JSON under /api/)."""
+    if article_id.startswith("/") or ".." in article_id.split("/"):
+        raise NotFound("没有找到这篇文章。")
+    view = indexer.article_view(get_index(), article_id, q)
+    if view is None:
+        raise NotFound("没有找到这篇文章，它可能已被删除或移动。")
+    return view
 
 
 def render_home(q: str):

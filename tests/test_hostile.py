@@ -188,12 +188,15 @@ def test_vocabulary_answers_anything(search_index, q: str):
     article_id=st.one_of(queries, st.sampled_from([SEED, f"./{SEED}", f"x/../{SEED}"])), q=queries
 )
 def test_article_pages_answer_200_or_404(web: FlaskClient, article_id: str, q: str):
-    url = "/article/" + url_quote(article_id).replace("%2F", "/") + "?q=" + url_quote(q)
-    response = web.get(url, follow_redirects=True)  # Werkzeug merges "//" with a 308
-    assert response.status_code in (200, 404), url
-    assert not hostile_tags(body_of(response)), url
+    path = url_quote(article_id).replace("%2F", "/") + "?q=" + url_quote(q)
+    response = web.get("/article/" + path, follow_redirects=True)  # "//" -> 308
+    assert response.status_code in (200, 404), path
+    assert not hostile_tags(body_of(response)), path
     if response.status_code == 200:
         assert article_id == SEED
+    api = web.get("/api/article/" + path, follow_redirects=True)
+    assert (api.status_code, api.is_json) == (response.status_code, True), path
+    assert "<" not in body_of(api)  # markup only escaped, inside JSON strings
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,7 @@ def test_shipped_file_has_the_programme_abbreviations():
     assert table.expand("抓党建促强边固防") == ("三抓三促",)
     assert "第十四个五年规划" in table.expand("十四五")
     assert "发展党员" in table.expand("入党")
+    assert "入党" in table.expand("发展党员")  # and back: the same thing said two ways
 
 
 def test_file_is_reread_when_edited_and_missing_means_none(tmp_path, caplog):

@@ -212,3 +212,14 @@ def test_editors_hide_a_hot_search_from_the_home_page(editor):
     assert again.status_code == 400
     refused = editor.post("/admin/hot/hide", data={"query": "强边固防"})  # no CSRF token
     assert refused.status_code == 400 and ">强边固防</a>" in text(editor.get("/"))
+
+
+def test_api_article_has_the_highlighted_text_and_related_articles(client):
+    seed = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
+    data = client.get(f"/api/article/{seed}", query_string={"q": "三抓三促"}).get_json()
+    assert data["id"] == seed and data["date"] == "2021-10-01"
+    assert any("<mark>三抓三促</mark>" in p for p in data["paragraphs_html"])
+    assert data["related"][0]["id"] == "2022-03-15-mengla-changlang-shifandai.txt"
+    missing = client.get("/api/article/nope.txt")
+    assert missing.status_code == 404 and missing.is_json and "error" in missing.get_json()
+    assert client.get("/api/article/x/../" + seed).status_code == 404
