@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from indexer.errors import QueryError
 from indexer.facets import Filters, narrow
 from indexer.matching import Match, Matcher, long_words
@@ -46,21 +48,26 @@ def fallback(
         steps.append(Step("any_word", " OR ".join(words), len(match.cids)))
         if len(match.cids):
             return any_word, match, steps
-    if candidate:
-        corrected = parse_query(candidate, synonyms)
+    try:
+        corrected = parse_query(candidate, synonyms) if candidate else None
+    except QueryError:
+        corrected = None
+    if corrected is not None:
         match = _run(gen, corrected, filters)
-        steps.append(Step(kind, candidate, len(match.cids)))
+        steps.append(Step(kind, str(candidate), len(match.cids)))
         if len(match.cids):
             return corrected, match, steps
-    return parsed, _run(gen, parsed, filters), steps
+    nothing = np.zeros(0, dtype=np.int64)
+    return parsed, Match(nothing, nothing.astype(np.int8), True), steps
 
 
 def did_you_mean(gen: Generation, q: str, total: int, filters: Filters) -> str | None:
     """A corrected or pinyin-converted query that finds more than ``total``."""
     _, candidate = _candidate(gen, q)
-    if not candidate:
+    try:
+        found = len(_run(gen, parse_query(candidate), filters).cids) if candidate else 0
+    except QueryError:  # a conversion past the query limits: nothing to offer
         return None
-    found = len(_run(gen, parse_query(candidate), filters).cids)
     return candidate if found > total else None
 
 
