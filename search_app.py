@@ -245,9 +245,14 @@ def facet_links(q: str, keep: dict[str, str], result) -> dict[str, list[dict]]:
     links: dict[str, list[dict]] = {"year": [], "column": [], "place": [], "sort": []}
     for value, count in result.facets.get("year", []):
         if value.isdigit():
-            narrowed = {**keep, "from": f"{value}-01-01", "to": f"{value}-12-31"}
+            span = {"from": f"{value}-01-01", "to": f"{value}-12-31"}
             links["year"].append(
-                {"label": value, "count": count, "url": url_for("search", q=q, **narrowed)}
+                {
+                    "label": value,
+                    "count": count,
+                    "current": all(keep.get(k) == v for k, v in span.items()),
+                    "url": url_for("search", q=q, **{**keep, **span}),
+                }
             )
     for name in ("column", "place"):
         for value, count in result.facets.get(name, []):

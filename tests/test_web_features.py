@@ -223,3 +223,13 @@ def test_api_article_has_the_highlighted_text_and_related_articles(client):
     missing = client.get("/api/article/nope.txt")
     assert missing.status_code == 404 and missing.is_json and "error" in missing.get_json()
     assert client.get("/api/article/x/../" + seed).status_code == 404
+
+
+def test_year_facet_marks_the_year_in_force(client):
+    page = text(
+        client.get(
+            "/search", query_string={"q": "边疆党建长廊", "from": "2022-01-01", "to": "2022-12-31"}
+        )
+    )
+    assert re.search(r'<a class="facet-value current" href="[^"]+" aria-current="true">2022<', page)
+    assert '<p class="facet facet-year">' in page
