@@ -66,6 +66,7 @@ MAX_WORDS = 300_000  # the most frequent words kept
 MIN_CHARS, MAX_CHARS = 2, 12  # a word's length in characters
 MIN_BODY_DF = 2  # body words seen in fewer articles are noise; title words always count
 MAX_LETTERS = 64  # longer Latin input is not a pinyin query
+MIN_PREFIX_LETTERS = 4  # fewer letters are too many words' beginnings
 MAX_QUERY = 64  # longer keys are not corrected
 MAX_WINDOW = 8  # longest run of characters one correction replaces
 MIN_FIX_DF = 2  # a correction is a word of at least this many articles
@@ -500,7 +501,9 @@ class Vocabulary:
     def from_pinyin(self, text: str, limit: int = 3) -> list[str]:
         """Chinese for what a user typed in pinyin, best first: ``dang jian``
         -> 党建, ``szsc`` -> 三抓三促, ``dangjianchanglang`` -> 党建长廊 (a
-        word, or consecutive words); [] when it is not pinyin."""
+        word, or consecutive words); failing those, four or more letters
+        that begin a word's pinyin or initials (``xsbn`` -> 西双版纳州, when
+        only that is a word); [] when it is not pinyin."""
         letters = _typed_letters(text)
         if not letters or limit <= 0 or not self._words:
             return []
@@ -513,6 +516,8 @@ class Vocabulary:
             found += itertools.islice(long_words, limit)
         if not found and len(letters) == 2:
             found += itertools.islice(self._initials(letters), limit)
+        if not found and len(letters) >= MIN_PREFIX_LETTERS:
+            found += self.complete(letters, limit)
         return list(dict.fromkeys(found))[:limit]
 
     def _initials(self, letters: str) -> Iterator[str]:

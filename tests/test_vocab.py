@@ -243,6 +243,14 @@ def test_pinyin_of_consecutive_words(voc):
     assert voc.from_pinyin("qiangbiangufangsanzhuasancu") == ["强边固防三抓三促"]
 
 
+def test_the_beginning_of_a_word_when_nothing_else_matches():
+    v = small_vocabulary({"西双版纳州": 90, "强边固防": 40, "党建": 70})
+    assert v.from_pinyin("xsbn") == ["西双版纳州"]  # initials begin xsbnz
+    assert v.from_pinyin("xishuangbanna") == ["西双版纳州"]
+    assert v.from_pinyin("qiangbiangu") == ["强边固防"]
+    assert v.from_pinyin("dan") == []  # three letters begin too many words
+
+
 def test_two_initials_only_when_nothing_else_matches(voc):
     assert voc.from_pinyin("dj")[0] == "党建"
     assert voc.from_pinyin("dangjian", limit=1) == ["党建"]
