@@ -69,6 +69,7 @@ class Generation:
             self.places = np.zeros(len(self.dates), dtype=np.int32)
         self.postings = PostingsCache()
         self._vocabulary: Vocabulary | None = None
+        self._vocabulary_lock = threading.Lock()  # not _lock: borrowing must not wait on a load
         self._lock = threading.Lock()
         self._idle: list[Any] = []
         self._borrowed = 0
@@ -83,7 +84,7 @@ class Generation:
         """The generation's word list with pinyin (vocab.py), for suggestions,
         corrections and pinyin search; read on first use, not at start-up."""
         if self._vocabulary is None:
-            with self._lock:
+            with self._vocabulary_lock:
                 if self._vocabulary is None:
                     self._vocabulary = Vocabulary.load(self.path)
         return self._vocabulary
