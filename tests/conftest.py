@@ -167,6 +167,41 @@ def serve() -> Iterator[Callable]:
         close_app(app)
 
 
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_server(index_dir, serve) -> str:
+    """Base URL of the real app over the session index, served over HTTP."""
+    from search_app import create_app
+
+    return serve(
+        create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
+    )
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop-sized page (tests that need a phone ask new_page for one)."""
+    return new_page(DESKTOP)
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """Save what the page shows to test-artifacts/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
+def assert_all_local(page, live_server: str) -> None:
+    """No console errors (CSP violations land there) and nothing requested
+    from outside the app."""
+    assert page.console_errors == []
+    outside = [url for url in page.requested if not url.startswith(live_server + "/")]
+    assert outside == []
+
+
 @pytest.fixture
 def new_page(chromium) -> Iterator[Callable]:
     """new_page(viewport) -> a page in a fresh browser context that records

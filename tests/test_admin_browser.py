@@ -4,9 +4,8 @@ form and see it indexed, in Debian's Chromium under the app's strict CSP.
 Screenshots go to test-artifacts/screenshots/admin-*.png.
 """
 
-from pathlib import Path
-
 import pytest
+from conftest import screenshot
 from playwright.sync_api import expect
 
 import indexer
@@ -14,7 +13,6 @@ from search_app import create_app
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 TOKEN = "browser-admin-token-0123456789"
 WORD = "曼听公园孔雀湖"
 
@@ -26,11 +24,6 @@ def live_admin(corpus_dir, tmp_path, serve):
     indexer.reindex(corpus_dir, index)
     config = {"INDEX_DIR": str(index), "CORPUS_DIR": str(corpus_dir), "ADMIN_TOKEN": TOKEN}
     return serve(create_app({"TESTING": True, **config}))
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page()
 
 
 def test_log_in_upload_and_reindex(page, live_admin, tmp_path):
@@ -54,11 +47,10 @@ def test_log_in_upload_and_reindex(page, live_admin, tmp_path):
     expect(page.locator(".admin-outcome")).to_contain_text("uploads/景洪新闻.txt")
     expect(page.locator(".admin-report-summary")).to_contain_text("新增 1")
     expect(page.locator(".admin-status")).to_contain_text("索引中共有 7 篇文章。")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "admin-desktop.png"), full_page=True)
+    screenshot(page, "admin-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
-    page.screenshot(path=str(SCREENSHOTS / "admin-phone.png"), full_page=True)
+    screenshot(page, "admin-phone")
     page.goto(f"{live_admin}/search?q={WORD}")
     expect(page.locator(".hit-title").first).to_contain_text("景洪市曼听社区党建")
     assert page.console_errors == []  # nothing the CSP blocked

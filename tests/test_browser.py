@@ -6,43 +6,14 @@ Screenshots of the pages go to test-artifacts/screenshots/ for a look by eye.
 
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
-
-from search_app import create_app
+from conftest import DESKTOP, PHONE, assert_all_local, screenshot
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PHRASE = "边疆党建长廊"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def live_server(index_dir, serve):
-    """Base URL of the real app served over HTTP."""
-    return serve(
-        create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
-    )
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page(DESKTOP)
-
-
-def screenshot(page: Page, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
-
-
-def assert_all_local(page: Page, live_server: str) -> None:
-    assert page.console_errors == []
-    outside = [url for url in page.requested if not url.startswith(live_server + "/")]
-    assert outside == []
 
 
 def test_search_then_open_the_article(page, live_server):

@@ -9,45 +9,16 @@ test-artifacts/screenshots/ for a look by eye.
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import DESKTOP, PHONE, assert_all_local, screenshot
 from playwright.sync_api import Page, expect
-
-from search_app import create_app
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 TYPED = "党建"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def live_server(index_dir, serve):
-    """Base URL of the real app served over HTTP."""
-    return serve(
-        create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "BUILD_IF_MISSING": False})
-    )
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page(DESKTOP)
-
-
-def screenshot(page: Page, name: str, full_page: bool = False) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
-
-
-def assert_all_local(page: Page, live_server: str) -> None:
-    assert page.console_errors == []
-    outside = [url for url in page.requested if not url.startswith(live_server + "/")]
-    assert outside == []
 
 
 def search_box(page: Page):
@@ -120,7 +91,7 @@ def test_typing_shows_suggestions_from_the_index(page, live_server):
         expect(titles.first.locator(".suggestion-kind")).to_have_text("文章")
     expect_no_highlight(page)
     expect(box).to_have_value(TYPED)
-    screenshot(page, "suggest-desktop")
+    screenshot(page, "suggest-desktop", full_page=False)
 
     box.fill("")
     expect(listbox(page)).to_be_hidden()
@@ -336,7 +307,7 @@ def test_phone_list_spans_the_box_with_touch_sized_rows(new_page, live_server):
     assert on_top
     search_box(page).press("ArrowDown")
     expect_highlight(page, 0, texts[0])
-    screenshot(page, "suggest-phone")
+    screenshot(page, "suggest-phone", full_page=False)
 
     options(page).nth(1).click()
     assert searched_for(page) == texts[1]
