@@ -53,7 +53,6 @@ def search(
         steps: list[Step] = []
         if not len(match.cids):
             parsed, match, steps = fallback(gen, q, parsed, filters, synonyms)
-            matcher = Matcher(gen)
         docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
         facets = facet_counts(gen, docnums)
         order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
@@ -61,11 +60,7 @@ def search(
         needles = highlight_needles(parsed)
         shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
         hits = [_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
-        offer = None
-        literal_total = 0 if steps else len(match.cids)
-        corrected = steps and steps[-1].kind in ("corrected", "pinyin") and steps[-1].total
-        if literal_total <= FEW_RESULTS and not corrected:
-            offer = did_you_mean(gen, q, literal_total, filters)
+        offer = _offer(gen, q, len(match.cids), steps, filters)
         words = [w for t in parsed.positives for w in (t.key, *t.words)]
         keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
     took = (time.perf_counter() - started) * 1000
@@ -85,6 +80,17 @@ def search(
         did_you_mean=offer,
         keywords=keywords,
     )
+
+
+def _offer(gen: Generation, q: str, total: int, steps: list[Step], filters: Filters) -> str | None:
+    """A did-you-mean for a query that found few articles as typed (none,
+    when the zero-results chain ran), unless the chain already searched the
+    correction or pinyin reading and said so."""
+    literal_total = 0 if steps else total
+    applied = bool(steps) and steps[-1].kind in ("corrected", "pinyin") and steps[-1].total > 0
+    if literal_total > FEW_RESULTS or applied:
+        return None
+    return did_you_mean(gen, q, literal_total, filters)
 
 
 def _page(
