@@ -123,15 +123,11 @@ def no_store(response):
 
 @bp.context_processor
 def admin_context() -> dict:
-    hot, hidden = hot_and_hidden()
     return {
         "csrf_token": session.get("csrf", ""),
         "max_upload": human_size(current_app.config["MAX_CONTENT_LENGTH"]),
         "suffixes": SUPPORTED_SUFFIXES,
         "uploads_folder": UPLOADS,
-        "zero_results": zero_results(),
-        "hot": hot,
-        "hidden": hidden,
         "synonyms_file": current_app.extensions["synonyms"].path,
         "synonyms_local": current_app.extensions["synonyms"].local,
         "new_term": request.args.get("term", "")[:50],
@@ -144,13 +140,20 @@ def zero_results() -> list[tuple[str, int, str]]:
     return log.zero_results() if log is not None else []
 
 
-def hot_and_hidden() -> tuple[list[tuple[str, int]], list[str]]:
-    """The hot searches as the home page shows them, and those editors hid."""
+def render_index(last: Outcome | None) -> str:
+    """The admin page; the query log is read here, not for every admin
+    template (the login and error pages need none of it)."""
+    from search_app import hot_searches  # search_app imports this module
+
     log = current_app.extensions.get("query_log")
-    if log is None:
-        return [], []
-    config = current_app.config
-    return log.hot(days=config["HOT_DAYS"], min_count=config["HOT_MIN_COUNT"]), log.hidden()
+    return render_template(
+        "admin/index.html",
+        documents=documents(),
+        last=last,
+        zero_results=zero_results(),
+        hot=hot_searches(),
+        hidden=log.hidden() if log is not None else [],
+    )
 
 
 def human_size(size: int) -> str:
@@ -234,7 +237,7 @@ def index():
                 {"query": q, "searches": n, "last_day": day} for q, n, day in zero_results()
             ],
         }
-    return render_template("admin/index.html", documents=documents(), last=state.last)
+    return render_index(state.last)
 
 
 @bp.post("/upload")
@@ -329,7 +332,7 @@ def respond(outcome: Outcome, body: dict):
     admin_state().last = outcome
     if g.admin_json:
         return (body | {"error": outcome.error} if outcome.error else body), outcome.status
-    page = render_template("admin/index.html", documents=documents(), last=outcome)
+    page = render_index(outcome)
     return page, outcome.status
 
 

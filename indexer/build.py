@@ -129,7 +129,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
                 writer.add(prepare_file((path, corpus_dir)), report)
                 if progress:
                     progress(i, len(plan.changed))
-        _finish(writer, report, prev)
+        _finish(writer, report, None if full else prev)  # a full build renews the pinyin
     except BaseException:
         # Stop Whoosh's writer processes (they would wait for work forever)
         # and drop the half-built generation; the live one is untouched.

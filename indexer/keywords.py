@@ -21,7 +21,7 @@ import math
 from collections import Counter
 
 from indexer.analysis import segment
-from indexer.normalize import key_text
+from indexer.normalize import is_cjk, key_text
 from indexer.vocab import Vocabulary
 
 FEW_HITS = 3  # up to this many hits, their openings are read too
@@ -68,7 +68,7 @@ def _surprise(frequency: int, count: int, hits: int, documents: int) -> float:
 def _candidate(word: str) -> bool:
     """Chinese words of two or more characters: numbers, dates and single
     characters make poor suggestions."""
-    return len(word) > 1 and any("\u4e00" <= c <= "\u9fff" for c in word)
+    return len(word) > 1 and any(is_cjk(ord(c)) for c in word)
 
 
 def _overlaps(word: str, query_words: set[str]) -> bool:

@@ -45,7 +45,7 @@ class _Simplified(dict):
 
     def __missing__(self, cp: int) -> int:
         value = cp
-        if _is_cjk(cp):
+        if is_cjk(cp):
             if self._converter is None:
                 import opencc
 
@@ -56,7 +56,7 @@ class _Simplified(dict):
         return value
 
 
-def _is_cjk(cp: int) -> bool:
+def is_cjk(cp: int) -> bool:
     return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3134F
 
 

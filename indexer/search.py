@@ -15,7 +15,7 @@ import numpy as np
 
 from indexer.errors import QueryError
 from indexer.facets import Filters, facet_counts, narrow
-from indexer.fallback import FEW_RESULTS, did_you_mean, fallback
+from indexer.fallback import FEW_RESULTS, Candidate, candidate, did_you_mean, fallback
 from indexer.highlight import highlight, snippet
 from indexer.keywords import recommend
 from indexer.matching import Match, Matcher, long_words, whole_phrase
@@ -49,10 +49,13 @@ def search(
     filters = filters or Filters()
     with ix.searcher() as (gen, searcher):
         matcher = Matcher(gen)
-        match = narrow(gen, matcher.match(parsed), filters)
+        found = matcher.match(parsed)
+        match = narrow(gen, found, filters)
+        # asked of the vocabulary once, only when the chain or an offer may use it
+        likelier = candidate(gen, parsed) if len(match.cids) <= FEW_RESULTS else None
         steps: list[Step] = []
-        if not len(match.cids):
-            parsed, match, steps = fallback(gen, q, parsed, filters, synonyms)
+        if not len(found.cids):  # nothing at all, not just nothing inside the filters
+            parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
         docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
         facets = facet_counts(gen, docnums)
         order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
@@ -60,7 +63,7 @@ def search(
         needles = highlight_needles(parsed)
         shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
         hits = [_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
-        offer = _offer(gen, q, len(match.cids), steps, filters)
+        offer = _offer(gen, likelier, len(match.cids), steps, filters, synonyms)
         words = [w for t in parsed.positives for w in (t.key, *t.words)]
         keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
     took = (time.perf_counter() - started) * 1000
@@ -82,15 +85,20 @@ def search(
     )
 
 
-def _offer(gen: Generation, q: str, total: int, steps: list[Step], filters: Filters) -> str | None:
+def _offer(
+    gen: Generation,
+    likelier: Candidate | None,
+    total: int,
+    steps: list[Step],
+    filters: Filters,
+    synonyms: Synonyms | None,
+) -> str | None:
     """A did-you-mean for a query that found few articles as typed (none,
     when the zero-results chain ran), unless the chain already searched the
-    correction or pinyin reading and said so."""
-    literal_total = 0 if steps else total
-    applied = bool(steps) and steps[-1].kind in ("corrected", "pinyin") and steps[-1].total > 0
-    if literal_total > FEW_RESULTS or applied:
+    correction or pinyin reading (and said what it found)."""
+    if likelier is None or (steps and steps[-1].kind == likelier.kind):
         return None
-    return did_you_mean(gen, q, literal_total, filters)
+    return did_you_mean(gen, likelier, 0 if steps else total, filters, synonyms)
 
 
 def _page(

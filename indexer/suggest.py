@@ -8,17 +8,15 @@ the article it names.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from indexer.models import Suggestion
 from indexer.normalize import query_key
 from indexer.reader import SearchIndex
+from indexer.vocab import typed_letters
 
 MAX_PREFIX = 30  # characters: longer input is a query, not something to complete
 TITLES = 3  # titles among the suggestions, after the words
-_LATIN = re.compile(r"[a-z][a-z' ]*")
 
 
 def suggest(ix: SearchIndex, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -28,10 +26,10 @@ def suggest(ix: SearchIndex, prefix: str, limit: int = 8) -> list[Suggestion]:
     key = query_key(prefix).strip()
     if not key or len(key) > MAX_PREFIX:
         return []
-    latin = bool(_LATIN.fullmatch(key))
+    latin = typed_letters(key) is not None
     with ix.searcher() as (gen, searcher):
         titles = [] if latin else _titles(gen, searcher, key, min(TITLES, limit))
-        words = gen.vocabulary.complete(key.replace(" ", "") if latin else key, limit)
+        words = gen.vocabulary.complete(key, limit)
     kind = "pinyin" if latin else "word"
     found = [Suggestion(w, kind) for w in words[: limit - len(titles)]]
     found += [Suggestion(t, "title") for t in titles]

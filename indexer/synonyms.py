@@ -155,8 +155,13 @@ def append_entry(path: str | Path, term: str, synonyms: str, both_ways: bool = F
         raise SynonymError("同义说法与词本身相同，或只有标点。")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as f:  # one write: whole lines only
-        f.write(line + "\n")
+    with open(path, "a+b") as f:  # appends: one write, whole lines only
+        text = (line + "\n").encode("utf-8")
+        if f.seek(0, os.SEEK_END) > 0:
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":  # the file was left without its last line break
+                text = b"\n" + text
+        f.write(text)
     return line
 
 

@@ -73,7 +73,7 @@ MIN_FIX_DF = 2  # a correction is a word of at least this many articles
 FIX_RATIO = 5  # ... and this many times more frequent than what it replaces
 MAX_COMBOS = 32  # reading combinations tried for a window of polyphonic characters
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # as normalize._is_cjk
+_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # as normalize.is_cjk
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD = re.compile(f"[{_CJK}0-9a-z]{{{MIN_CHARS},{MAX_CHARS}}}")
 _PARTS = re.compile(f"[{_CJK}]+|[0-9a-z]+")
@@ -411,7 +411,7 @@ def _prefix_range(keys: Sequence[str], prefix: str) -> tuple[int, int]:
     return lo, bisect.bisect_left(keys, prefix + _LAST, lo)
 
 
-def _typed_letters(text: str) -> str | None:
+def typed_letters(text: str) -> str | None:
     """What a user typed in Latin letters as one run of a-z (``Dang'Jian``
     -> dangjian, ü -> v), or None when it is not pinyin-like."""
     letters = _TYPED_SEPARATORS.sub("", text).lower().replace("ü", "v")
@@ -478,7 +478,7 @@ class Vocabulary:
         text = prefix.strip()
         if limit <= 0 or not text or not self._words:
             return []
-        letters = _typed_letters(text)
+        letters = typed_letters(text)
         if letters:
             spoken = self._py_ids[slice(*_prefix_range(self._py_keys, letters))]
             initials = self._in_ids[slice(*_prefix_range(self._in_keys, letters))]
@@ -504,7 +504,7 @@ class Vocabulary:
         word, or consecutive words); failing those, four or more letters
         that begin a word's pinyin or initials (``xsbn`` -> 西双版纳州, when
         only that is a word); [] when it is not pinyin."""
-        letters = _typed_letters(text)
+        letters = typed_letters(text)
         if not letters or limit <= 0 or not self._words:
             return []
         found = [self._words[i] for i in self._matches(self._py_keys, self._py_ids, letters)]

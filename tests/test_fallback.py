@@ -112,3 +112,17 @@ def test_suggestions_complete_chinese_pinyin_and_titles(search_index):
 @pytest.mark.parametrize("typed", ["", "   ", "？？", "党" * 31, "<script>"])
 def test_suggestions_for_nothing_useful_are_empty(search_index, typed):
     assert [s for s in suggest(search_index, typed) if s.kind != "title"] == []
+
+
+def test_filters_that_leave_nothing_do_not_start_the_chain(search_index):
+    page = search(search_index, "打洛镇", filters=parse_filters(column="基层党建"))
+    assert page.total == 0
+    assert page.steps == []  # 打洛镇 is found, just not in that column: nothing to correct
+    assert page.did_you_mean is None
+
+
+def test_excluded_words_stay_excluded_in_the_any_word_step(search_index):
+    page = search(search_index, "打洛镇 深度融合 -强边固防")
+    assert page.steps[-1].kind == "any_word"
+    assert GBK not in ids(page) and SEED not in ids(page)  # both say 强边固防
+    assert page.total > 0

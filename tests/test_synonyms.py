@@ -148,3 +148,11 @@ def test_entries_cannot_smuggle_lines_or_comments(tmp_path):
     assert len(lines) == 1
     table = SynonymFile(tmp_path / "none.txt", path).current()
     assert list(table.table) == ["入党注释"]  # one term, as typed minus the line break
+
+
+def test_an_entry_after_a_hand_edit_without_final_line_break(tmp_path):
+    path = tmp_path / "synonyms.txt"
+    path.write_text("甲乙, 丙丁", encoding="utf-8")  # no line break at the end
+    append_entry(path, "入党", "发展党员")
+    append_entry(path, "边防", "强边固防")
+    assert path.read_text(encoding="utf-8") == "甲乙, 丙丁\n入党 => 发展党员\n边防 => 强边固防\n"
