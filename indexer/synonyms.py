@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class Synonyms:
 
 def parse_synonyms(text: str, name: str = "synonyms") -> Synonyms:
     """Parse the format above; a malformed line is logged by number and skipped."""
-    table: dict[str, list[str]] = {}
+    entries: list[tuple[str, list[str]]] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -63,21 +64,23 @@ def parse_synonyms(text: str, name: str = "synonyms") -> Synonyms:
         if not sources or not targets or (not one_way and len(sources) < 2):
             log.warning("%s line %d ignored: needs two or more terms: %r", name, number, raw)
             continue
-        for source in sources:
-            extra = [t for t in targets if t != source]
-            table.setdefault(source, [])
-            table[source].extend(t for t in extra if t not in table[source])
-    return Synonyms({k: tuple(v[:MAX_EXPANSIONS]) for k, v in table.items() if v})
+        entries.extend((source, [t for t in targets if t != source]) for source in sources)
+    return _combine(entries)
 
 
 def merge(tables: list[Synonyms]) -> Synonyms:
     """One table from several, later ones adding to earlier ones' entries."""
-    merged: dict[str, list[str]] = {}
-    for table in tables:
-        for key, alternatives in table.table.items():
-            known = merged.setdefault(key, [])
-            known.extend(a for a in alternatives if a not in known)
-    return Synonyms({k: tuple(v[:MAX_EXPANSIONS]) for k, v in merged.items()})
+    return _combine((key, alts) for table in tables for key, alts in table.table.items())
+
+
+def _combine(entries: Iterable[tuple[str, Sequence[str]]]) -> Synonyms:
+    """(term, alternatives) pairs in order -> a table: a term's alternatives
+    from every pair, each once, at most MAX_EXPANSIONS."""
+    table: dict[str, list[str]] = {}
+    for key, alternatives in entries:
+        known = table.setdefault(key, [])
+        known.extend(a for a in alternatives if a not in known)
+    return Synonyms({k: tuple(v[:MAX_EXPANSIONS]) for k, v in table.items() if v})
 
 
 def _terms(text: str) -> list[str]:
