@@ -4,7 +4,6 @@ The public API; everything else is internal to the package.
 """
 
 from indexer.analysis import setup_jieba as warm_up
-from indexer.build import reindex
 from indexer.errors import (
     ArticleError,
     IndexBusyError,
@@ -12,7 +11,9 @@ from indexer.errors import (
     IndexMissingError,
     QueryError,
 )
-from indexer.facets import Filters, parse_filters
+from indexer.index.build import reindex
+from indexer.index.reader import SearchIndex, open_index
+from indexer.index.store import index_exists
 from indexer.models import (
     Article,
     ArticleView,
@@ -24,11 +25,10 @@ from indexer.models import (
     Suggestion,
 )
 from indexer.querylog import QueryLog
-from indexer.reader import SearchIndex, open_index
-from indexer.search import article_view, get_article, search
-from indexer.store import index_exists
-from indexer.suggest import suggest
-from indexer.synonyms import SynonymFile, Synonyms
+from indexer.search.engine import article_view, get_article, search
+from indexer.search.facets import Filters, parse_filters
+from indexer.search.suggest import suggest
+from indexer.search.synonyms import SynonymFile, Synonyms
 
 __all__ = [
     "Article",

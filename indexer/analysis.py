@@ -19,13 +19,13 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jieba
 from whoosh.analysis import Token, Tokenizer
 
+from indexer.data import USER_DICT
 from indexer.normalize import display_normalize, query_key
 
 _setup_lock = threading.Lock()
@@ -55,8 +55,7 @@ def setup_jieba(cache_dir: str | Path | None = None) -> None:
         jieba.dt.tmp_dir = str(folder)
         jieba.set_dictionary(str(_dictionary(folder)))
         jieba.initialize()
-        userdict = resources.files("indexer").joinpath("data/userdict.txt")
-        with userdict.open("rb") as f:  # jieba leaves a path it opens unclosed
+        with USER_DICT.open("rb") as f:  # jieba leaves a path it opens unclosed
             jieba.load_userdict(f)
         _ready = True
 

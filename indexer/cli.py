@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 
-from indexer.build import reindex as run_reindex
 from indexer.errors import IndexerError
+from indexer.index.build import reindex as run_reindex
+from indexer.index.reader import open_index
 from indexer.models import ReindexReport
-from indexer.reader import open_index
-from indexer.search import search as run_search
+from indexer.search.engine import search as run_search
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "instance/index"
@@ -176,7 +176,7 @@ def check(ctx: click.Context, corpus_dir: Path, index_dir: Path, as_json: bool) 
     """Verify the index against the corpus and itself (changes nothing).
 
     Exit status 1 when anything differs."""
-    from indexer.check import check_index, format_check
+    from indexer.index.check import check_index, format_check
 
     with _errors_as_click():
         report = check_index(corpus_dir, index_dir)
@@ -205,7 +205,7 @@ def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
     """Reindex whenever article files in the corpus change (Ctrl-C stops)."""
     from datetime import datetime
 
-    from indexer.watch import CorpusWatcher  # watchdog is only needed here
+    from indexer.index.watch import CorpusWatcher  # watchdog is only needed here
 
     def echo_report(report: ReindexReport) -> None:
         click.echo(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {format_report(report)}")

@@ -15,11 +15,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from indexer import data
 from indexer.normalize import key_text
 
-GAZETTEER = Path(__file__).parent / "data" / "places.txt"
+GAZETTEER = data.PLACES
 MAX_PLACES = 31  # the mask is a positive 32-bit integer
 
 

@@ -11,10 +11,10 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-import admin_auth
 import indexer
-from indexer.store import writer_lock
+from indexer.index.store import writer_lock
 from search_app import create_app
+from web import auth as admin_auth
 
 TOKEN = "s3cret-token"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}

@@ -8,6 +8,7 @@ with what the library itself returns rather than with a fixed list.
 import html
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,6 +20,7 @@ import indexer
 import search_app
 from indexer.models import ArticleView, Hit, SearchPage
 from search_app import create_app
+from web import views
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 PHRASE = "边疆党建长廊"
@@ -178,7 +180,7 @@ def test_no_hits_says_so(client, monkeypatch):
     ],
 )
 def test_page_links(current, pages, expected):
-    assert search_app.page_links(current, pages) == expected
+    assert views.page_links(current, pages) == expected
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "１", "99999999999999999999"])
@@ -534,7 +536,7 @@ def test_config_defaults_env_and_overrides(monkeypatch, index_dir):
     assert app.config["PAGE_SIZE"] == 20
     assert app.config["MAX_PER_PAGE"] == 30
     assert app.config["BUILD_IF_MISSING"] is True
-    assert app.config["CORPUS_DIR"] == str(search_app.Path(search_app.__file__).parent / "corpus")
+    assert app.config["CORPUS_DIR"] == str(Path(search_app.__file__).parent / "corpus")
     assert app.config["INDEX_DIR"] == str(index_dir)
     monkeypatch.setenv("FLASK_BUILD_IF_MISSING", "false")
     monkeypatch.setenv("FLASK_INDEX_DIR", str(index_dir))
@@ -548,7 +550,7 @@ def test_config_defaults_env_and_overrides(monkeypatch, index_dir):
 def test_default_index_dir_is_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_BUILD_IF_MISSING", "false")
     app = create_app({"CORPUS_DIR": str(tmp_path)})
-    assert app.config["INDEX_DIR"] == str(search_app.Path(app.instance_path) / "index")
+    assert app.config["INDEX_DIR"] == str(Path(app.instance_path) / "index")
 
 
 def test_command_line_runs_the_app(monkeypatch, index_dir, corpus_dir):

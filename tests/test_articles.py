@@ -12,17 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.articles import (
-    SUPPORTED_SUFFIXES,
-    article_id,
-    decode_bytes,
-    iter_corpus_files,
-    load_file,
-    parse_meta_line,
-    parse_text,
-)
-from indexer.dates import find_date, parse_date
 from indexer.errors import ArticleError
+from indexer.ingest.corpus import SUPPORTED_SUFFIXES, article_id, iter_corpus_files
+from indexer.ingest.dates import find_date, parse_date
+from indexer.ingest.decode import decode_bytes
+from indexer.ingest.formats.scraped import parse_text
+from indexer.ingest.load import load_file
+from indexer.ingest.meta import parse_meta_line
 from indexer.models import Article
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"

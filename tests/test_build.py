@@ -4,7 +4,7 @@ import pytest
 
 from indexer import IndexBusyError, open_index, reindex, search
 from indexer.errors import CorpusEmptyError
-from indexer.store import current_generation, writer_lock
+from indexer.index.store import current_generation, writer_lock
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"
@@ -152,7 +152,7 @@ def test_missing_corpus_is_an_error(tmp_path):
 def test_error_during_reindex_leaves_the_live_index_and_no_leftovers(built, opened, monkeypatch):
     """An exception (disk full, a bug) mid-way: the error reaches the caller,
     the half-built generation is removed and the index stays as it was."""
-    import indexer.writer as writer
+    import indexer.index.writer as writer
 
     corpus_dir, index_dir, _ = built
     (corpus_dir / MENGLA).write_text("今天是:\n工作动态\n\n新标题\n\n正文。\n", encoding="utf-8")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from indexer.chars import CharIndex, key_stream, write_segment
+from indexer.index.chars import CharIndex, key_stream, write_segment
 
 DOCS = {
     0: ("西双版纳州边疆党建长廊", "持续强化边疆党建长廊建设"),
@@ -74,7 +74,7 @@ def test_sampled_superset_and_single_checks(tmp_path, monkeypatch):
     """Above SAMPLE_ABOVE candidates only a sample is checked: the answer is
     then flagged inexact and may hold an article with every bigram but not
     the phrase, which contains() rejects; an exact find never holds it."""
-    import indexer.chars as chars
+    import indexer.index.chars as chars
 
     docs = [(0, key_stream("甲", "边疆党建长廊")), (1, key_stream("乙", "边疆,疆党。党建长廊"))]
     write_segment(tmp_path, "s1", docs)

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from indexer import reindex
-from indexer.check import check_index
 from indexer.cli import cli
-from indexer.store import FILES, MANIFEST, current_generation, read_json, write_json
+from indexer.index.check import check_index
+from indexer.index.store import FILES, MANIFEST, current_generation, read_json, write_json
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 DALUO = "2020-12-01-daluo-qiangbian-gufang-gbk.txt"

@@ -5,7 +5,7 @@ import json
 import sys
 
 from indexer.cli import cli
-from indexer.store import writer_lock
+from indexer.index.store import writer_lock
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer import QueryError, search
-from indexer.facets import Filters, parse_filters
+from indexer.search.facets import Filters, parse_filters
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"

@@ -5,7 +5,7 @@ suggestions, on the real index of the fixture corpus."""
 import pytest
 
 from indexer import Step, search, suggest
-from indexer.facets import parse_filters
+from indexer.search.facets import parse_filters
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 GBK = "2020-12-01-daluo-qiangbian-gufang-gbk.txt"

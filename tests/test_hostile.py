@@ -25,11 +25,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import indexer
-from indexer.check import check_index
 from indexer.errors import QueryError
+from indexer.index.check import check_index
+from indexer.index.reader import Generation
 from indexer.models import SearchPage
-from indexer.query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
-from indexer.reader import Generation
+from indexer.search.query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
 from search_app import create_app
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"

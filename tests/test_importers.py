@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.articles import load_file
 from indexer.errors import ArticleError
-from indexer.importers_html import decode_html, parse_html
-from indexer.importers_jsonl import parse_jsonl
+from indexer.ingest.formats.html import decode_html, parse_html
+from indexer.ingest.formats.jsonl import parse_jsonl
+from indexer.ingest.load import load_file
 from indexer.models import Article, FileFailure
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from indexer.lru import LRU
+from indexer.index.lru import LRU
 
 
 def test_evicts_least_recently_used_by_count_and_bytes():

@@ -2,10 +2,10 @@
 
 import pytest
 
-import indexer.chars as chars
+import indexer.index.chars as chars
 from indexer import search
-from indexer.matching import Matcher
-from indexer.query import parse_query
+from indexer.search.matching import Matcher
+from indexer.search.query import parse_query
 
 QUERIES = [
     "边疆党建长廊",

@@ -3,9 +3,9 @@
 import pytest
 
 from indexer import open_index, places, reindex, search
-from indexer.facets import parse_filters
 from indexer.normalize import key_text
 from indexer.places import gazetteer, parse_gazetteer
+from indexer.search.facets import parse_filters
 
 
 def mask_names(text: str) -> list[str]:

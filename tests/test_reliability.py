@@ -28,9 +28,9 @@ from typing import IO
 import pytest
 
 from indexer import open_index, reindex, search
-from indexer.check import check_index
 from indexer.cli import cli
-from indexer.store import CURRENT, writer_lock
+from indexer.index.check import check_index
+from indexer.index.store import CURRENT, writer_lock
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ TIMEOUT = 300  # seconds; only a bound on a hung process, never a synchronisatio
 # Reindex argv[2] into argv[3] and SIGKILL this process at the moment argv[1].
 KILLER = r"""
 import os, signal, sys
-from indexer import build, store
+from indexer.index import build, store
 
 moment, corpus, index = sys.argv[1:4]
 

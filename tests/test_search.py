@@ -171,7 +171,7 @@ def test_article_view_missing(search_index):
 def test_numpy_postings_equal_whoosh_matcher(search_index):
     """ranking.read_postings decodes Whoosh's blocks itself; it must agree
     with Whoosh's own matcher, posting for posting."""
-    from indexer.ranking import read_postings
+    from indexer.index.ranking import read_postings
 
     with search_index.searcher() as (_, searcher):
         for field, word in [("body", "党建"), ("title", "边疆党建长廊"), ("body", "乡村振兴")]:

@@ -7,8 +7,8 @@ import pytest
 
 from indexer import search
 from indexer.errors import SynonymError
-from indexer.query import parse_query
-from indexer.synonyms import (
+from indexer.search.query import parse_query
+from indexer.search.synonyms import (
     MAX_EXPANSIONS,
     SHIPPED,
     SynonymFile,
@@ -36,7 +36,7 @@ def test_entries_are_normalised_like_queries():
 
 
 def test_bad_lines_are_reported_by_number_and_skipped(caplog):
-    with caplog.at_level(logging.WARNING, logger="indexer.synonyms"):
+    with caplog.at_level(logging.WARNING, logger="indexer.search.synonyms"):
         table = parse_synonyms("# 注释\n只有一个词\n甲乙 =>\n丙丁, 戊己\n", "syn.txt")
     assert table.expand("丙丁") == ("戊己",)
     assert len(table) == 2
@@ -67,7 +67,7 @@ def test_file_is_reread_when_edited_and_missing_means_none(tmp_path, caplog):
     path.write_text("甲乙, 丙丁, 戊己庚\n", encoding="utf-8")
     assert synonyms.current().expand("甲乙") == ("丙丁", "戊己庚")
     path.unlink()
-    with caplog.at_level(logging.WARNING, logger="indexer.synonyms"):
+    with caplog.at_level(logging.WARNING, logger="indexer.search.synonyms"):
         assert len(synonyms.current()) == 0
     assert "not found" in caplog.text
 
@@ -100,7 +100,7 @@ def test_everyday_word_finds_the_official_term(search_index):
 
 @pytest.mark.parametrize("q", ["title:三抓三促", "三抓三促 OR 打洛"])
 def test_expanded_queries_agree_with_the_per_article_check(search_index, q):
-    from indexer.matching import Matcher
+    from indexer.search.matching import Matcher
 
     parsed = parse_query(q, Synonyms({"三抓三促": ("基层治理",)}))
     with search_index.searcher() as (gen, _):

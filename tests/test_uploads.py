@@ -4,10 +4,11 @@ import os
 
 import pytest
 
-from indexer.articles import load_file, parse_text
 from indexer.errors import UploadError
+from indexer.ingest.formats.scraped import parse_text
+from indexer.ingest.load import load_file
+from indexer.ingest.uploads import pasted_name, safe_name, save_pasted, save_upload, scraped_text
 from indexer.models import Article
-from indexer.uploads import pasted_name, safe_name, save_pasted, save_upload, scraped_text
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
-from indexer import vocab
-from indexer.build import reindex
-from indexer.schema import make_schema
-from indexer.store import current_generation
-from indexer.vocab import VOCAB_FILE, Vocabulary, write_vocabulary
+from indexer.index.build import reindex
+from indexer.index.schema import make_schema
+from indexer.index.store import current_generation
+from indexer.vocab import lookup as vocab
+from indexer.vocab.lookup import VOCAB_FILE, Vocabulary, write_vocabulary
 
 
 def article(date: str, title: str, *paragraphs: str) -> str:
@@ -362,7 +362,7 @@ def assert_empty(v: Vocabulary) -> None:
 
 
 def test_a_missing_file_gives_an_empty_vocabulary(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="indexer.vocab"):
+    with caplog.at_level(logging.WARNING, logger="indexer.vocab.lookup"):
         assert_empty(Vocabulary.load(tmp_path))
     assert "missing" in caplog.text
 
@@ -387,7 +387,7 @@ def damaged_files(good: bytes) -> list[bytes]:
 def test_a_damaged_file_gives_an_empty_vocabulary_and_a_warning(built, tmp_path, caplog, case):
     data = damaged_files((built.second / VOCAB_FILE).read_bytes())[case]
     (tmp_path / VOCAB_FILE).write_bytes(data)
-    with caplog.at_level(logging.WARNING, logger="indexer.vocab"):
+    with caplog.at_level(logging.WARNING, logger="indexer.vocab.lookup"):
         assert_empty(Vocabulary.load(tmp_path))
     assert "unusable" in caplog.text
 

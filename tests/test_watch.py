@@ -19,11 +19,11 @@ from watchdog.events import (
 )
 
 import indexer
-from indexer import watch as watch_module
 from indexer.cli import cli
 from indexer.errors import IndexBusyError
+from indexer.index import watch as watch_module
+from indexer.index.watch import CorpusWatcher, Debouncer, is_change
 from indexer.models import ReindexReport
-from indexer.watch import CorpusWatcher, Debouncer, is_change
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 NEW_WORD = "橄榄坝傣族园"  # in no fixture article
@@ -115,7 +115,9 @@ def test_a_failed_reindex_is_logged_and_watching_goes_on(corpus_dir, tmp_path, m
     assert not thread.is_alive()
     assert calls == [True, True, True]  # waiting for any other reindex
     assert [r.documents for r in reports] == [3]
-    errors = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "indexer.watch"]
+    errors = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "indexer.index.watch"
+    ]
     assert errors == [
         ("ERROR", "reindex failed (still watching): another reindex is running"),
         ("ERROR", "reindex failed (still watching): [Errno 5] I/O error"),
@@ -130,7 +132,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback(
 
     monkeypatch.setattr(watch_module, "reindex", reindex)
     CorpusWatcher(corpus_dir, tmp_path / "index").reindex_now()  # does not raise
-    [record] = [r for r in caplog.records if r.name == "indexer.watch"]
+    [record] = [r for r in caplog.records if r.name == "indexer.index.watch"]
     assert (record.getMessage(), record.exc_info[0]) == (
         "reindex failed (still watching)",
         RuntimeError,
@@ -204,4 +206,4 @@ def test_watch_command_refuses_a_negative_debounce(runner, corpus_dir):
 
 @pytest.fixture(autouse=True)
 def _quiet_logs(caplog):
-    caplog.set_level(logging.INFO, logger="indexer.watch")
+    caplog.set_level(logging.INFO, logger="indexer.index.watch")

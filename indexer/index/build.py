@@ -1,0 +1,237 @@
+"""Building and updating the index: ``reindex(corpus_dir, index_dir)``.
+
+A reindex compares the corpus with the live generation (size and mtime, then
+sha256 of what looks changed) and only parses new and changed files. It
+writes a new generation (see store.py; writer.py writes its files) in which
+everything unchanged is shared with the previous one by hard links, and
+publishes it atomically. ``full=True`` (or a schema change) builds from nothing.
+
+Big batches are written by Whoosh's multi-process writer: its worker
+processes run jieba and write postings while this process parses files and
+fills the character index, so both cores stay busy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import places
+from indexer.analysis import setup_jieba
+from indexer.errors import CorpusEmptyError
+from indexer.index.prepare import prepare_file
+from indexer.index.schema import SCHEMA_VERSION
+from indexer.index.store import (
+    FILES,
+    MANIFEST,
+    current_generation,
+    generation_name,
+    generation_number,
+    prune,
+    publish,
+    read_json,
+    remove_stale,
+    writer_lock,
+)
+from indexer.index.writer import GenerationWriter
+from indexer.ingest.corpus import file_hash, scan_corpus, stat_key
+from indexer.models import FileFailure, ReindexReport
+from indexer.vocab.lookup import VOCAB_FILE
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+PARALLEL_THRESHOLD = 500  # changed files from which Whoosh writes in several processes
+PER_GENERATION = {
+    MANIFEST,
+    FILES,
+    "docmap.npy",
+    "dead.npy",
+    "field_lengths.npy",
+    "dates.npy",
+    "columns.npy",
+    "column_names.npy",
+    "places.npy",
+    VOCAB_FILE,
+}
+
+
+def reindex(
+    corpus_dir: str | Path,
+    index_dir: str | Path,
+    full: bool = False,
+    progress: Progress | None = None,
+    procs: int | None = None,
+    wait: bool = False,
+) -> ReindexReport:
+    """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
+
+    Raises IndexBusyError when another reindex runs (unless ``wait``). Bad
+    files are reported in the result, never fatal; corpus files are only read.
+    """
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    started = time.monotonic()
+    with writer_lock(index_dir, wait=wait):
+        for name in remove_stale(index_dir):
+            log.warning("removed %s left by an interrupted reindex", name)
+        report = _reindex_locked(corpus_dir, index_dir, full, progress, procs)
+    report.seconds = time.monotonic() - started
+    report.failed.sort(key=lambda f: f.path)
+    return report
+
+
+def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexReport:
+    prev_name = current_generation(index_dir)
+    prev = index_dir / prev_name if prev_name else None
+    manifest = read_json(prev / MANIFEST) if prev else None
+    if not _same_schema(manifest):
+        full = True
+    old_files: dict = {} if full else read_json(prev / FILES)
+    report = ReindexReport(full=full)
+    with _timed("compared the corpus with the index"):
+        plan = _plan(corpus_dir, old_files, report)
+    if old_files and len(plan.deleted) == len(old_files) and not plan.changed:
+        raise CorpusEmptyError(
+            f"{corpus_dir} has none of the {len(old_files)} indexed files any more; "
+            "refusing to empty the index (is the folder mounted?). "
+            "Use --full to rebuild it from what is there."
+        )
+    if not full and not plan.changed and not plan.deleted:
+        report.documents = manifest["documents"]
+        report.generation = generation_number(prev_name)
+        return report
+    setup_jieba(index_dir / "cache")  # before Whoosh forks its writer processes
+    number = generation_number(prev_name) + 1
+    tmp = index_dir / f"{generation_name(number)}.tmp-{os.getpid()}"
+    tmp.mkdir()
+    if not full:
+        _link_generation(prev, tmp)
+    writer = GenerationWriter(
+        tmp,
+        None if full else manifest,
+        old_files,
+        plan.touched,
+        _writer_procs(procs, len(plan.changed)),
+    )
+    try:
+        writer.delete(plan.deleted, report)
+        with _timed("parsed %d files", len(plan.changed)):
+            for i, path in enumerate(plan.changed, 1):
+                writer.add(prepare_file((path, corpus_dir)), report)
+                if progress:
+                    progress(i, len(plan.changed))
+        _finish(writer, report, None if full else prev)  # a full build renews the pinyin
+    except BaseException:
+        # Stop Whoosh's writer processes (they would wait for work forever)
+        # and drop the half-built generation; the live one is untouched.
+        writer.cancel()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    publish(index_dir, tmp, generation_name(number))
+    prune(index_dir)
+    report.generation = number
+    return report
+
+
+def _same_schema(manifest: dict | None) -> bool:
+    """Whether the live generation was built the way this version builds:
+    same schema and analysis, same gazetteer (places are decided at indexing)."""
+    return (
+        manifest is not None
+        and manifest.get("schema_version") == SCHEMA_VERSION
+        and manifest.get("gazetteer") == places.gazetteer().fingerprint
+    )
+
+
+@dataclass
+class _Plan:
+    changed: list[Path] = field(default_factory=list)  # new, or content changed
+    touched: dict[str, list[int]] = field(default_factory=dict)  # same content, new stat
+    deleted: list[str] = field(default_factory=list)
+
+
+def _plan(corpus_dir: Path, old_files: dict, report: ReindexReport) -> _Plan:
+    """Sort the corpus into changed, unchanged and deleted files. Only files
+    whose size or mtime moved are read (and hashed); unchanged files that
+    failed before are reported again without being parsed again."""
+    plan = _Plan()
+    seen = set()
+    for rel, path in scan_corpus(corpus_dir):
+        seen.add(rel)
+        old = old_files.get(rel)
+        if old and old["stat"] != stat_key(path):
+            if old["sha256"] == _sha256(path):
+                plan.touched[rel] = stat_key(path)
+            else:
+                old = None
+        if old is None:
+            plan.changed.append(path)
+            continue
+        if old.get("error"):
+            report.failed.append(FileFailure(rel, old["error"]))
+        else:
+            report.unchanged += 1
+        report.failed.extend(FileFailure(p, r) for p, r in old.get("failures", []))
+    plan.deleted = sorted(set(old_files) - seen)
+    return plan
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return file_hash(path)
+    except OSError:
+        return ""
+
+
+def _link_generation(prev: Path, tmp: Path) -> None:
+    """Share the previous generation's immutable files by hard links. Files
+    that change per generation are written anew, so the previous generation
+    is never modified through a link."""
+    for src in prev.rglob("*"):
+        rel = src.relative_to(prev)
+        dst = tmp / rel
+        if src.is_dir():
+            dst.mkdir(parents=True, exist_ok=True)
+        elif rel.name not in PER_GENERATION and not rel.name.endswith("WRITELOCK"):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.link(src, dst)
+
+
+def _writer_procs(procs: int | None, changed_files: int) -> int:
+    """Whoosh writer processes: one per core for big batches, where jieba and
+    Whoosh's pure-Python posting writes dominate; in-process for small ones."""
+    if changed_files < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, procs or os.cpu_count() or 1)
+
+
+def _finish(writer: GenerationWriter, report: ReindexReport, prev: Path | None) -> None:
+    """Write the rest of the new generation, timing each phase; ``prev`` is
+    the generation it updates (its vocabulary's pinyin is reused)."""
+    with _timed("segmented words and wrote the Whoosh segments"):
+        writer.commit()
+    with _timed("wrote the character index"):
+        writer.write_chars()
+    with _timed("wrote per-document arrays"):
+        docmap, documents = writer.per_document_arrays()
+    report.documents = documents
+    with _timed("wrote the vocabulary"):
+        writer.write_vocabulary(prev)
+    writer.finish(docmap, documents)
+
+
+@contextmanager
+def _timed(what: str, *args: object) -> Iterator[None]:
+    """Log how long a phase of the reindex took (shown with -v)."""
+    started = time.monotonic()
+    yield
+    log.info(what + " in %.1fs", *args, time.monotonic() - started)

@@ -1,0 +1,274 @@
+"""The character index: which character bigrams occur in which article.
+
+This is what makes exact search exact. jieba words decide ranking, but any run
+of characters that occurs in an article must find it, whatever jieba did with
+it (疆党建长 inside 边疆党建长廊). For every article we keep its *key stream*
+(``title key + FIELD_SEP + body key + END``, see normalize.key_text) and the set
+of character bigrams in it, without positions. A query phrase's candidates are
+the articles holding all its bigrams; each candidate is then checked against
+its key stream, so the answer is exactly "the phrase occurs", at a fraction of
+the size of a positional bigram index.
+
+Layout of one segment (immutable once written, numpy files are memory-mapped so
+worker processes share them through the page cache):
+``<seg>.keys`` UTF-8 key streams back to back; ``<seg>.offsets.npy`` where each
+starts; ``<seg>.cids.npy`` the article ids (cids) of the segment, ascending;
+``<seg>.codes.npy`` sorted bigram codes; ``<seg>.starts.npy`` where each code's
+postings start in ``<seg>.post.npy`` (local document numbers, ascending).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from indexer.index.lru import LRU
+from indexer.normalize import FIELD_SEP
+
+END = "\x00"
+_SHIFT = np.uint64(21)  # code points fit in 21 bits
+# Bigrams of the title are indexed a second time with this bit set, so a
+# title-only search starts from articles whose *title* has every bigram.
+_TITLE = np.uint64(1 << 42)
+CACHE_NEEDLES = 256  # answers kept per generation, and at most this many bytes:
+CACHE_BYTES = 32 * 2**20
+SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
+SAMPLE_SIZE = 500
+_NO_FLAG = np.uint64(0)
+_SEP_BYTE = FIELD_SEP.encode()
+
+
+def key_stream(title_key: str, body_key: str) -> str:
+    """What is indexed and verified for one article."""
+    return title_key + FIELD_SEP + body_key + END
+
+
+def bigram_codes(text: str) -> np.ndarray:
+    """Sorted unique codes of the character bigrams of ``text``."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique((cps[:-1] << _SHIFT) | cps[1:])
+
+
+def stream_codes(stream: str) -> np.ndarray:
+    """Everything indexed for one key stream: its bigrams, and its title's
+    bigrams (title + FIELD_SEP, so the last title character has one) flagged."""
+    title = stream[: stream.index(FIELD_SEP) + 1]
+    return np.concatenate([bigram_codes(stream), bigram_codes(title) | _TITLE])
+
+
+def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
+    """Write a segment for ``docs`` = [(cid, key stream)], cids ascending."""
+    folder.mkdir(parents=True, exist_ok=True)
+    encoded = [s.encode("utf-8") for _, s in docs]
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in encoded])
+    with open(folder / f"{name}.keys", "wb") as f:
+        f.write(b"".join(encoded))
+    per_doc = [stream_codes(s) for _, s in docs]
+    local = np.repeat(np.arange(len(docs), dtype=np.uint32), [len(c) for c in per_doc])
+    codes = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
+    # stable: within one code, documents stay in ascending order
+    order = np.argsort(codes, kind="stable")
+    codes, local = codes[order], local[order]
+    uniq, starts = np.unique(codes, return_index=True)
+    starts = np.append(starts, len(codes)).astype(np.int64)
+    _save(folder / f"{name}.offsets.npy", offsets)
+    _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
+    _save(folder / f"{name}.codes.npy", uniq)
+    _save(folder / f"{name}.starts.npy", starts)
+    _save(folder / f"{name}.post.npy", local)
+
+
+def _save(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb") as f:
+        np.save(f, arr)
+        f.flush()
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    """Memory-map a file read-only (the mapping outlives the descriptor)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        return mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else b""
+
+
+class Segment:
+    """A read-only, memory-mapped segment."""
+
+    def __init__(self, folder: Path, name: str):
+        self.name = name
+        self.offsets = np.load(folder / f"{name}.offsets.npy", mmap_mode="r")
+        self.cids = np.load(folder / f"{name}.cids.npy", mmap_mode="r")
+        self.codes = np.load(folder / f"{name}.codes.npy", mmap_mode="r")
+        self.starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r")
+        self.post = np.load(folder / f"{name}.post.npy", mmap_mode="r")
+        self.keys = _map(folder / f"{name}.keys")
+        self._starts = self.offsets.tolist()  # plain ints: bisect beats numpy per item
+
+    def __len__(self) -> int:
+        return len(self.cids)
+
+    def close(self) -> None:
+        if isinstance(self.keys, mmap.mmap):
+            self.keys.close()
+
+    def stream(self, local: int) -> bytes:
+        """The UTF-8 key stream of one document."""
+        return self.keys[self._starts[local] : self._starts[local + 1]]
+
+    def postings(self, code: int) -> np.ndarray:
+        i = int(np.searchsorted(self.codes, np.uint64(code)))
+        if i >= len(self.codes) or int(self.codes[i]) != code:
+            return np.zeros(0, dtype=np.uint32)
+        return self.post[int(self.starts[i]) : int(self.starts[i + 1])]
+
+    def postings_starting_with(self, cp: int, flag: np.uint64 = _NO_FLAG) -> np.ndarray:
+        """Documents with any bigram whose first character is ``cp``: every
+        occurrence of a character is followed by another or by END, so this
+        is exactly the documents containing it."""
+        lo = int(np.searchsorted(self.codes, (np.uint64(cp) << _SHIFT) | flag))
+        hi = int(np.searchsorted(self.codes, (np.uint64(cp + 1) << _SHIFT) | flag))
+        if lo == hi:
+            return np.zeros(0, dtype=np.uint32)
+        seen = np.zeros(len(self), dtype=bool)  # a mask: cheaper than np.unique here
+        seen[self.post[int(self.starts[lo]) : int(self.starts[hi])]] = True
+        return np.flatnonzero(seen).astype(np.uint32)
+
+    def candidates(self, needle: str, title_only: bool = False) -> np.ndarray:
+        """Local numbers of documents holding every bigram of ``needle`` (in
+        the title when ``title_only``)."""
+        flag = _TITLE if title_only else _NO_FLAG
+        if len(needle) == 1:
+            return self.postings_starting_with(ord(needle), flag)
+        lists = [self.postings(int(c)) for c in bigram_codes(needle) | flag]
+        lists.sort(key=len)
+        result = np.asarray(lists[0])
+        for other in lists[1:]:
+            if not len(result):
+                break
+            idx = np.searchsorted(other, result)
+            idx[idx >= len(other)] = 0
+            result = result[np.asarray(other)[idx] == result] if len(other) else other[:0]
+        return result
+
+    def find(self, needle: str, title_only: bool = False, exact: bool = True) -> Found:
+        """Local numbers of documents whose key stream contains ``needle``
+        (within the title when ``title_only``).
+
+        Unless ``exact``, a large candidate set is checked on an even sample
+        first; if every sampled candidate holds the phrase, the candidates
+        are returned unchecked (``Found.exact`` False): for a phrase in most
+        articles, checking each one is the whole cost of the query, and
+        callers check the few they show."""
+        cands = self.candidates(needle, title_only)
+        if len(needle) <= 2 or not len(cands):
+            return Found(cands, True)  # bigram presence is the answer
+        if not exact and len(cands) > SAMPLE_ABOVE:
+            sample = cands[:: max(1, len(cands) // SAMPLE_SIZE)]
+            if len(self._verify(sample, needle, title_only)) == len(sample):
+                return Found(cands, False)
+        return Found(self._verify(cands, needle, title_only), True)
+
+    def _verify(self, cands: np.ndarray, needle: str, title_only: bool) -> np.ndarray:
+        """The candidates whose key stream really contains ``needle``."""
+        pattern, starts, find = needle.encode("utf-8"), self._starts, self.keys.find
+        if title_only:
+            keep = [
+                i
+                for i in cands.tolist()
+                if find(pattern, starts[i], find(_SEP_BYTE, starts[i], starts[i + 1])) != -1
+            ]
+        else:
+            # mmap.find within the document's range: no copy, one C call each
+            keep = [i for i in cands.tolist() if find(pattern, starts[i], starts[i + 1]) != -1]
+        return np.array(keep, dtype=np.uint32)
+
+    def contains(self, local: int, needle: str, title_only: bool = False) -> bool:
+        return len(self._verify(np.array([local]), needle, title_only)) == 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """Documents found for a needle; ``exact`` False means a superset whose
+    sampled members all matched (see Segment.find)."""
+
+    ids: np.ndarray
+    exact: bool
+
+
+@dataclass
+class CharIndex:
+    """All segments of one index generation, minus deleted articles."""
+
+    segments: list[Segment]
+    dead: np.ndarray  # bool per cid: True when the article was deleted or replaced
+    cache: LRU = field(
+        default_factory=lambda: LRU(CACHE_NEEDLES, CACHE_BYTES, lambda f: f.ids.nbytes)
+    )
+
+    @classmethod
+    def open(cls, folder: Path, names: Iterable[str], dead_cids: np.ndarray, next_cid: int):
+        dead = np.zeros(max(next_cid, 1), dtype=bool)
+        dead[np.asarray(dead_cids, dtype=np.int64)] = True
+        return cls([Segment(folder, n) for n in names], dead)
+
+    def close(self) -> None:
+        for seg in self.segments:
+            seg.close()
+
+    def find(self, needle: str, title_only: bool = False, exact: bool = True) -> Found:
+        """Sorted cids of live articles containing ``needle`` (key form);
+        see Segment.find for ``exact``.
+
+        Answers are cached per generation (it never changes): popular
+        searches and their parts repeat. The arrays are read-only."""
+        return self.cache.get(
+            (needle, title_only, exact),
+            lambda: self._readonly(self._find(needle, title_only, exact)),
+        )
+
+    @staticmethod
+    def _readonly(found: Found) -> Found:
+        found.ids.flags.writeable = False
+        return found
+
+    def _find(self, needle: str, title_only: bool, exact: bool) -> Found:
+        if not needle:
+            return Found(np.zeros(0, dtype=np.int64), True)
+        parts = [(seg, seg.find(needle, title_only, exact)) for seg in self.segments]
+        cids = [np.asarray(seg.cids)[f.ids] for seg, f in parts]
+        joined = np.sort(np.concatenate(cids)) if cids else np.zeros(0, dtype=np.int64)
+        return Found(joined[~self.dead[joined]], all(f.exact for _, f in parts))
+
+    def contains(self, cid: int, needle: str, title_only: bool = False) -> bool:
+        """Whether live article ``cid`` contains ``needle``: the check of one
+        shown hit when its phrase came from an unchecked superset."""
+        if not needle or cid >= len(self.dead) or self.dead[cid]:
+            return False
+        for seg in self.segments:
+            local = int(np.searchsorted(seg.cids, cid))
+            if local < len(seg.cids) and int(seg.cids[local]) == cid:
+                return seg.contains(local, needle, title_only)
+        return False
+
+    def live_cids(self) -> np.ndarray:
+        cids = (
+            np.concatenate([np.asarray(s.cids) for s in self.segments])
+            if self.segments
+            else np.zeros(0, dtype=np.int64)
+        )
+        return np.sort(cids[~self.dead[cids]])
+
+    def streams(self) -> Iterable[tuple[int, str]]:
+        """(cid, key stream) of every live article, for compaction."""
+        for seg in self.segments:
+            for local, cid in enumerate(np.asarray(seg.cids).tolist()):
+                if not self.dead[cid]:
+                    yield cid, seg.stream(local).decode("utf-8")

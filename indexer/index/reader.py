@@ -1,0 +1,200 @@
+"""Reading the index: the live generation, opened once per process and
+shared by its threads, and swapped for a newer one after a reindex.
+
+Where generations live and how CURRENT names the live one is store.py's
+business; this module opens what it names.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from indexer.analysis import setup_jieba
+from indexer.errors import IndexMissingError
+from indexer.index.chars import CharIndex
+from indexer.index.ranking import PostingsCache
+from indexer.index.schema import SCHEMA_VERSION
+from indexer.index.store import CURRENT, MANIFEST, current_generation, read_json
+from indexer.vocab.lookup import Vocabulary
+
+log = logging.getLogger(__name__)
+
+
+class Generation:
+    """Everything a search needs from one generation, opened once and shared
+    by the threads of a process. Whoosh searchers are not thread-safe, so
+    each request borrows one from a small pool; a retired generation is
+    closed when its last borrower gives its searcher back."""
+
+    def __init__(self, path: Path):
+        self.name = path.name
+        self.path = path
+        self.manifest: dict = read_json(path / MANIFEST)
+        if self.manifest.get("schema_version") != SCHEMA_VERSION:
+            log.warning(
+                "%s was built by another version of the indexer (schema %s, expected %s): "
+                "results may be incomplete until 'python -m indexer reindex' rebuilds it",
+                path,
+                self.manifest.get("schema_version"),
+                SCHEMA_VERSION,
+            )
+        self.whoosh = whoosh_index.FileIndex(FileStorage(str(path), readonly=True))
+        dead = np.load(path / "dead.npy")
+        self.chars = CharIndex.open(
+            path / "chars", self.manifest["segments"], dead, self.manifest["next_cid"]
+        )
+        self.docmap = np.load(path / "docmap.npy", mmap_mode="r")
+        self.field_lengths = np.load(path / "field_lengths.npy", mmap_mode="r")
+        self.dates = np.load(path / "dates.npy", mmap_mode="r")
+        if (path / "columns.npy").exists():
+            self.columns = np.load(path / "columns.npy", mmap_mode="r")
+            self.column_names = np.load(path / "column_names.npy").tolist()
+        else:  # built by an older version (warned above): no column filter or facet
+            self.columns = np.zeros(len(self.dates), dtype=np.int32)
+            self.column_names = [""]
+        self.place_names: list[str] = self.manifest.get("places", [])
+        if (path / "places.npy").exists():
+            self.places = np.load(path / "places.npy", mmap_mode="r")
+        else:
+            self.places = np.zeros(len(self.dates), dtype=np.int32)
+        self.postings = PostingsCache()
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_lock = threading.Lock()  # not _lock: borrowing must not wait on a load
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []
+        self._borrowed = 0
+        self._retired = False
+
+    @property
+    def doc_count(self) -> int:
+        return int(self.manifest["documents"])
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The generation's word list with pinyin (vocab.py), for suggestions,
+        corrections and pinyin search; read on first use, not at start-up."""
+        if self._vocabulary is None:
+            with self._vocabulary_lock:
+                if self._vocabulary is None:
+                    self._vocabulary = Vocabulary.load(self.path)
+        return self._vocabulary
+
+    def borrow(self) -> Any:
+        with self._lock:
+            self._borrowed += 1
+            if self._idle:
+                return self._idle.pop()
+        return self.whoosh.searcher()
+
+    def give_back(self, searcher: Any) -> None:
+        with self._lock:
+            self._borrowed -= 1
+            self._idle.append(searcher)
+            done = self._retired and self._borrowed == 0
+        if done:
+            self._close()
+
+    def retire(self) -> None:
+        """Close now if nobody uses this generation, else when the last
+        borrower is done. Calling it again does nothing."""
+        with self._lock:
+            if self._retired:
+                return
+            self._retired = True
+            done = self._borrowed == 0
+        if done:
+            self._close()
+
+    def _close(self) -> None:
+        for searcher in self._idle:
+            searcher.close()
+        self._idle.clear()
+        self.chars.close()
+
+
+class SearchIndex:
+    """The index as a long-lived process sees it: the current generation,
+    swapped for a newer one by :meth:`refresh` after a reindex publishes it.
+    Shared by all threads of a process."""
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        setup_jieba(self.index_dir / "cache")
+        self.generation = self._open_current()
+
+    def _open_current(self) -> Generation:
+        name = current_generation(self.index_dir)
+        if name is None:
+            raise IndexMissingError(str(self.index_dir))
+        self._stamp = self._current_stamp()
+        return Generation(self.index_dir / name)
+
+    def _current_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.index_dir / CURRENT)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def refresh(self) -> bool:
+        """Switch to a newer generation if one was published; one stat() when
+        nothing changed. Returns True when it switched."""
+        if self._current_stamp() == self._stamp:
+            return False
+        with self._lock:
+            if self._current_stamp() == self._stamp:
+                return False
+            name = current_generation(self.index_dir)
+            if name is None or name == self.generation.name:
+                self._stamp = self._current_stamp()
+                return False
+            old, self.generation = self.generation, self._open_current()
+        old.retire()
+        return True
+
+    @property
+    def doc_count(self) -> int:
+        return self.generation.doc_count
+
+    @contextmanager
+    def searcher(self) -> Iterator[tuple[Generation, Any]]:
+        """(generation, Whoosh searcher) consistent with each other."""
+        gen = self.generation
+        searcher = gen.borrow()
+        try:
+            yield gen, searcher
+        finally:
+            gen.give_back(searcher)
+
+    def close(self) -> None:
+        """Close the files of the current generation once no search uses them."""
+        self.generation.retire()
+
+    def __del__(self) -> None:
+        # An index dropped without close() must not leave Whoosh's files open.
+        generation = getattr(self, "generation", None)
+        if generation is not None:
+            generation.retire()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_index(index_dir: str | Path) -> SearchIndex:
+    """Open the index in ``index_dir`` for searching (IndexMissingError if none)."""
+    return SearchIndex(index_dir)

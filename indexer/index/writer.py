@@ -1,0 +1,272 @@
+"""Writing one index generation: Whoosh documents, the character index and
+the per-document arrays readers memory-map, then files.json and manifest.json.
+
+:func:`indexer.index.build.reindex` decides what changed and drives a
+:class:`GenerationWriter` through its phases, timing each one: deletions and
+new documents, ``commit``, ``write_chars``, ``per_document_arrays`` and
+``finish``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import FileStorage
+
+from indexer import places
+from indexer.index import chars
+from indexer.index.prepare import PreparedFile
+from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
+from indexer.index.store import FILES, MANIFEST, write_json
+from indexer.models import FileFailure, ReindexReport
+from indexer.vocab.lookup import write_vocabulary
+
+log = logging.getLogger(__name__)
+
+SEGMENT_DOCS = 25_000  # articles per character-index segment
+MAX_SEGMENTS = 8  # more than this, or too many deleted articles: merge them
+MAX_DEAD_SHARE = 0.25
+# Postings per Whoosh block (its default is 128): ranking reads whole posting
+# lists, and each block costs a header, a zlib call and an unpickle.
+POSTING_BLOCK = 1024
+
+
+class GenerationWriter:
+    """Applies deletions and prepared files to a new generation folder."""
+
+    def __init__(
+        self,
+        folder: Path,
+        manifest: dict | None,
+        old_files: dict,
+        touched: dict[str, list[int]],
+        procs: int,
+    ):
+        self.folder = folder
+        self.chars_dir = folder / "chars"
+        self.chars_dir.mkdir(exist_ok=True)
+        self.files = {k: dict(v) for k, v in old_files.items()}
+        for rel, stat in touched.items():
+            self.files[rel]["stat"] = stat
+        if manifest is None:
+            self.segments: list[str] = []
+            self.next_cid = 0
+            self.dead = np.zeros(0, dtype=np.int64)
+            self.ix = FileStorage(str(folder)).create_index(make_schema())
+        else:
+            self.segments = list(manifest["segments"])
+            self.next_cid = manifest["next_cid"]
+            self.dead = np.load(folder.parent / manifest["generation"] / "dead.npy")
+            self.ix = FileStorage(str(folder)).open_index()
+        # Several processes each write their own segment, kept as they are
+        # (multisegment): merging them would cost a third of the build.
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        self.writer = self.ix.writer(
+            limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK), **options
+        )
+        self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
+        self.new_dead: list[int] = []
+
+    def cancel(self) -> None:
+        """Abandon the writer (and its worker processes) after an error."""
+        try:
+            self.writer.cancel()
+        except Exception:  # already committed or half-closed: nothing to stop
+            log.debug("writer cancel failed", exc_info=True)
+
+    def delete(self, deleted: list[str], report: ReindexReport) -> None:
+        for rel in deleted:
+            self._remove(rel)
+            self.files.pop(rel)
+            report.deleted.append(rel)
+
+    def add(self, pf: PreparedFile, report: ReindexReport) -> None:
+        """Index one prepared file (or record why it failed, keeping what the
+        index had for it: nothing is lost to a bad edit)."""
+        report.failed.extend(pf.failures)
+        old = self.files.get(pf.relpath)
+        if pf.error is not None:
+            report.failed.append(FileFailure(pf.relpath, pf.error))
+            entry = old or {"ids": [], "cids": []}
+            entry.update(stat=pf.stat, sha256=pf.sha256, error=pf.error, failures=[])
+            self.files[pf.relpath] = entry
+            return
+        if old:
+            self._remove(pf.relpath)
+        cids = list(range(self.next_cid, self.next_cid + len(pf.docs)))
+        self.next_cid += len(pf.docs)
+        for cid, doc in zip(cids, pf.docs, strict=True):
+            self._add_document(cid, pf.relpath, doc)
+        self.files[pf.relpath] = {
+            "stat": pf.stat,
+            "sha256": pf.sha256,
+            "ids": [d.article.id for d in pf.docs],
+            "cids": cids,
+            "failures": [[f.path, f.reason] for f in pf.failures],
+        }
+        (report.updated if old else report.added).append(pf.relpath)
+
+    def _add_document(self, cid: int, relpath: str, doc) -> None:
+        a = doc.article
+        fields = dict(
+            id=a.id,
+            file=relpath,
+            cid=cid,
+            title=a.title,
+            body=a.body,
+            column=a.column,
+            source=a.source,
+            url=a.url,
+            places=doc.places,
+        )
+        if a.date:
+            fields["date"] = a.date
+        self.writer.add_document(**fields)
+        self.pending.append((cid, doc.stream))
+        if len(self.pending) >= SEGMENT_DOCS:
+            self._flush_chars()
+
+    def _remove(self, rel: str) -> None:
+        self.writer.delete_by_term("file", rel)
+        self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
+
+    def _flush_chars(self) -> None:
+        if self.pending:
+            name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
+            chars.write_segment(self.chars_dir, name, self.pending)
+            self.segments.append(name)
+            self.pending = []
+
+    def commit(self) -> None:
+        """Have Whoosh write its segments (its writer processes run jieba)."""
+        self.writer.commit()
+
+    def write_chars(self) -> None:
+        """Write the last character segment and record this reindex's dead
+        articles, merging the segments when there are too many."""
+        self._flush_chars()
+        self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
+        self._compact_chars()
+
+    def _compact_chars(self) -> None:
+        """Merge the character index into fresh segments when it has too many
+        segments or too many deleted articles."""
+        total = sum(
+            len(np.load(self.chars_dir / f"{s}.cids.npy", mmap_mode="r")) for s in self.segments
+        )
+        if len(self.segments) <= MAX_SEGMENTS and len(self.dead) <= MAX_DEAD_SHARE * total:
+            return
+        old = chars.CharIndex.open(self.chars_dir, self.segments, self.dead, self.next_cid)
+        live = list(old.streams())
+        old.close()
+        for f in self.chars_dir.iterdir():  # links to the merged segments' files
+            f.unlink()
+        self.segments, self.dead = [], np.zeros(0, dtype=np.int64)
+        for start in range(0, len(live), SEGMENT_DOCS):
+            self.pending = live[start : start + SEGMENT_DOCS]
+            self._flush_chars()
+
+    def per_document_arrays(self) -> tuple[np.ndarray, int]:
+        """Arrays readers memory-map instead of asking Whoosh per document:
+        cid -> docnum (docmap.npy, returned), and per docnum the field lengths
+        BM25F needs (field_lengths.npy), the date as YYYYMMDD (dates.npy) and
+        the column as a number (columns.npy) into column_names.npy and the
+        bit mask of the counties it names (places.npy), for filters and facets.
+
+        A Whoosh segment never changes once written, so its part is computed
+        once and kept beside it (``seg-<id>.npz``); an incremental reindex
+        only reads the documents of its new segment."""
+        docmap = np.full(max(self.next_cid, 1), -1, dtype=np.int64)
+        with self.ix.reader() as reader:
+            count = reader.doc_count_all()
+            lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
+            dates = np.zeros(max(count, 1), dtype=np.int32)
+            columns = np.full(max(count, 1), "", dtype=object)
+            masks = np.zeros(max(count, 1), dtype=np.int32)
+            leaves = reader.leaf_readers() if count else []
+            for leaf, offset in leaves:
+                seg = self._segment_arrays(leaf)
+                cids, end = seg["cids"], offset + len(seg["cids"])
+                lengths[offset:end], dates[offset:end] = seg["lengths"], seg["dates"]
+                columns[offset:end], masks[offset:end] = seg["columns"], seg["places"]
+                live = np.ones(len(cids), dtype=bool)
+                if leaf.has_deletions():
+                    live[list(leaf.segment().deleted_docs())] = False
+                docmap[cids[live]] = offset + np.flatnonzero(live)
+            self._drop_unused_segment_arrays({leaf.segment().segment_id() for leaf, _ in leaves})
+        np.save(self.folder / "field_lengths.npy", lengths)
+        np.save(self.folder / "dates.npy", dates)
+        names, codes = np.unique(columns.astype(str), return_inverse=True)
+        np.save(self.folder / "columns.npy", codes.astype(np.int32))
+        np.save(self.folder / "column_names.npy", names)
+        np.save(self.folder / "places.npy", masks)
+        return docmap, int(np.count_nonzero(docmap >= 0))
+
+    def _segment_arrays(self, leaf) -> dict[str, np.ndarray]:
+        path = self.folder / f"seg-{leaf.segment().segment_id()}.npz"
+        if path.exists():
+            with np.load(path) as cached:
+                return dict(cached)
+        n = leaf.doc_count_all()
+        cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
+        column_col, places_col = leaf.column_reader("column"), leaf.column_reader("places")
+        arrays = {
+            "cids": np.array([cid_col[d] for d in range(n)], dtype=np.int64),
+            "lengths": np.array(
+                [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
+                dtype=np.float32,
+            ).reshape(n, len(RANKED_FIELDS)),
+            "dates": np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32),
+            "columns": np.array([_text(column_col[d]) for d in range(n)] or [""], dtype=str)[:n],
+            "places": np.array([places_col[d] or 0 for d in range(n)], dtype=np.int32),
+        }
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+        return arrays
+
+    def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
+        """Remove the cached arrays of segments Whoosh merged away."""
+        for path in self.folder.glob("seg-*.npz"):
+            if path.stem[4:] not in segment_ids:
+                path.unlink()
+
+    def write_vocabulary(self, previous: Path | None) -> None:
+        """The words, with pinyin, for suggestions and corrections (vocab.py)."""
+        with self.ix.reader() as reader:
+            write_vocabulary(reader, self.folder, previous)
+
+    def finish(self, docmap: np.ndarray, documents: int) -> None:
+        """Write the rest of the generation: the docmap and dead articles,
+        files.json, and last manifest.json, which makes the generation whole."""
+        np.save(self.folder / "docmap.npy", docmap)
+        np.save(self.folder / "dead.npy", self.dead)
+        write_json(self.folder / FILES, self.files)
+        write_json(
+            self.folder / MANIFEST,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "generation": self.folder.name.split(".tmp-")[0],
+                "segments": self.segments,
+                "next_cid": self.next_cid,
+                "documents": documents,
+                "places": list(places.gazetteer().places),
+                "gazetteer": places.gazetteer().fingerprint,
+                "created": time.time(),
+            },
+        )
+
+
+def _text(value: str | bytes | None) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else (value or "")
+
+
+def _date_number(date: str | bytes | None) -> int:
+    """ "2021-10-01" -> 20211001; 0 when there is no date."""
+    if isinstance(date, bytes):
+        date = date.decode("ascii", "replace")
+    digits = (date or "").replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0

@@ -1,0 +1,1 @@
+"""One module per article file format; each turns decoded text into Articles."""

@@ -1,0 +1,51 @@
+"""One corpus file -> its articles: read the bytes, check and decode them, and
+hand the text to the parser of the file's format (by suffix). No jieba and no
+Whoosh here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from indexer.errors import ArticleError
+from indexer.ingest.corpus import article_id
+from indexer.ingest.decode import check_bytes, check_text, decode_bytes, decode_html
+from indexer.ingest.formats.html import parse_html
+from indexer.ingest.formats.jsonl import parse_jsonl
+from indexer.ingest.formats.scraped import parse_text
+from indexer.models import Article, FileFailure
+
+
+def load_file(path: Path, corpus_dir: Path) -> tuple[list[Article], list[FileFailure]]:
+    """Read one corpus file into its articles, plus failures of single records.
+
+    Raises :class:`ArticleError` when nothing in the file is usable, so the
+    indexer can report the file by name and move on.
+    """
+    relpath = article_id(path, corpus_dir)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise ArticleError(relpath, f"cannot read: {e.strerror or e}") from e
+    return load_bytes(data, relpath)
+
+
+def load_bytes(data: bytes, relpath: str) -> tuple[list[Article], list[FileFailure]]:
+    """The articles in ``data``, the content of corpus file ``relpath``
+    (its suffix says the format). The indexer reads each file once and hashes
+    the same bytes it parses, so the hash it records is the content indexed."""
+    check_bytes(data, relpath)
+    suffix = os.path.splitext(relpath)[1].lower()
+    decode = decode_html if suffix in (".html", ".htm") else decode_bytes
+    try:
+        text = decode(data)
+    except ValueError as e:
+        raise ArticleError(relpath, str(e)) from e
+    check_text(text, relpath)
+    if suffix in (".html", ".htm"):
+        return [parse_html(text, relpath)], []
+    if suffix == ".jsonl":
+        return parse_jsonl(text, relpath)
+    if suffix == ".txt":
+        return [parse_text(text, relpath)], []
+    raise ArticleError(relpath, f"unsupported file type {suffix!r}")

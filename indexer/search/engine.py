@@ -1,0 +1,210 @@
+"""Query -> ranked, highlighted results. No Flask here.
+
+Which articles match, and their tiers, comes from matching.py (the character
+index: exact). Ranking is by tier, then Whoosh's BM25F over jieba words
+(ranking.py, computed only for the matched articles, title weighted above
+body), then newer first. Hits are highlighted by locating the query in the
+stored text (highlight.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from indexer.errors import QueryError
+from indexer.index.ranking import bm25f
+from indexer.index.reader import Generation, SearchIndex
+from indexer.models import Article, ArticleView, Hit, SearchPage, Step
+from indexer.search.facets import Filters, facet_counts, narrow
+from indexer.search.fallback import FEW_RESULTS, Candidate, candidate, did_you_mean, fallback
+from indexer.search.highlight import highlight, snippet
+from indexer.search.keywords import recommend
+from indexer.search.matching import Match, Matcher, long_words, whole_phrase
+from indexer.search.query import ParsedQuery, Term, parse_query
+from indexer.search.related import related
+from indexer.search.synonyms import Synonyms
+
+
+def search(
+    ix: SearchIndex,
+    q: str,
+    page: int = 1,
+    per_page: int = 10,
+    filters: Filters | None = None,
+    synonyms: Synonyms | None = None,
+) -> SearchPage:
+    """Run ``q`` and return page ``page`` (1-based) of ``per_page`` hits,
+    within ``filters`` (see facets.parse_filters), with facet counts.
+
+    ``synonyms`` expands terms (ranked below literal matches). When ``q``
+    finds nothing, the zero-results chain runs (any word, then a correction
+    or pinyin conversion) and ``steps`` says what was searched instead; when
+    it finds few, ``did_you_mean`` offers a likelier query."""
+    started = time.perf_counter()
+    parsed = parse_query(q, synonyms)
+    if parsed.is_empty():
+        return SearchPage(q, 0, page, per_page, 0.0, [], notices=parsed.notices)
+    filters = filters or Filters()
+    with ix.searcher() as (gen, searcher):
+        matcher = Matcher(gen)
+        found = matcher.match(parsed)
+        match = narrow(gen, found, filters)
+        # asked of the vocabulary once, only when the chain or an offer may use it
+        likelier = candidate(gen, parsed) if len(match.cids) <= FEW_RESULTS else None
+        steps: list[Step] = []
+        if not len(found.cids):  # nothing at all, not just nothing inside the filters
+            parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
+        docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
+        facets = facet_counts(gen, docnums)
+        order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
+        chosen = _page(matcher, parsed, match, order, page, per_page)
+        needles = highlight_needles(parsed)
+        shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
+        hits = [_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
+        offer = _offer(gen, likelier, len(match.cids), steps, filters, synonyms)
+        words = [w for t in parsed.positives for w in (t.key, *t.words)]
+        keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
+    took = (time.perf_counter() - started) * 1000
+    return SearchPage(
+        q,
+        len(match.cids),
+        page,
+        per_page,
+        round(took, 2),
+        hits,
+        terms=needles,
+        notices=parsed.notices,
+        total_is_estimate=not match.exact,
+        facets=facets,
+        also_searched=parsed.expansions,
+        steps=steps,
+        did_you_mean=offer,
+        keywords=keywords,
+    )
+
+
+def _offer(
+    gen: Generation,
+    likelier: Candidate | None,
+    total: int,
+    steps: list[Step],
+    filters: Filters,
+    synonyms: Synonyms | None,
+) -> str | None:
+    """A did-you-mean for a query that found few articles as typed (none,
+    when the zero-results chain ran), unless the chain already searched the
+    correction or pinyin reading (and said what it found)."""
+    if likelier is None or (steps and steps[-1].kind == likelier.kind):
+        return None
+    return did_you_mean(gen, likelier, 0 if steps else total, filters, synonyms)
+
+
+def _page(
+    matcher: Matcher, parsed: ParsedQuery, match: Match, order: np.ndarray, page: int, per_page: int
+) -> list[int]:
+    """Indices (into match.cids) of the hits on ``page``. When the match is
+    not exact, the ranked list is checked article by article from the top,
+    so no page shows an article that does not match and pages never overlap."""
+    start, stop = (page - 1) * per_page, page * per_page
+    if match.exact:
+        return order[start:stop].tolist()
+    shown: list[int] = []
+    for i in order.tolist():
+        if matcher.matches(int(match.cids[i]), parsed):
+            shown.append(i)
+            if len(shown) == stop:
+                break
+    return shown[start:stop]
+
+
+def ranking_words(term: Term) -> list[str]:
+    """The term's words that rank: those of two or more characters; a lone
+    single-character word only when it is the whole term (县), since 的 or 在
+    inside a longer input carry no weight and cost a posting list each."""
+    own = long_words(term) or (list(term.words) if len(term.words) == 1 else [])
+    return own + [w for alt in term.alternatives for w in long_words(alt)]
+
+
+def _rank(
+    gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
+):
+    """(indices into match.cids best first, score of each match); ``docnums``
+    are the matches' Whoosh document numbers; with ``sort="date"`` newest
+    first, relevance breaking ties."""
+    if not len(match.cids):
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    words = sorted({w for t in parsed.positives for w in ranking_words(t)})
+    bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
+    dates = np.asarray(gen.dates)[docnums]
+    # lexsort: last key first; ties go to the newer, then the earlier indexed
+    if sort == "date":
+        order = np.lexsort((match.cids, -bm25, -match.tiers, -dates))
+    else:
+        order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
+    return order, match.tiers * 1000.0 + bm25
+
+
+def highlight_needles(parsed: ParsedQuery) -> list[str]:
+    """What to mark, best first: whole phrases, then parts, then words of two
+    or more characters (single characters would mark half the page)."""
+    needles: list[str] = []
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        if len(positives) > 1:
+            needles.append(whole_phrase(positives))
+        needles.extend(t.key for t in positives)
+    for t in parsed.positives:
+        if not t.quoted:
+            needles.extend(w for w in t.words if len(w) > 1)
+    needles.extend(a.key for t in parsed.positives for a in t.alternatives)
+    return list(dict.fromkeys(n for n in needles if n))
+
+
+def _hit(fields: dict, score: float, needles: list[str]) -> Hit:
+    return Hit(
+        id=fields["id"],
+        title=fields["title"],
+        title_html=highlight(fields["title"], needles),
+        snippet_html=snippet(fields.get("body", ""), needles),
+        date=fields.get("date"),
+        column=fields.get("column", ""),
+        source=fields.get("source", ""),
+        score=round(score, 4),
+    )
+
+
+def get_article(ix: SearchIndex, article_id: str) -> Article | None:
+    """The stored article with id ``article_id``, or None."""
+    with ix.searcher() as (_, searcher):
+        fields = searcher.document(id=article_id)
+    if not fields:
+        return None
+    return Article(
+        id=fields["id"],
+        title=fields["title"],
+        body=fields.get("body", ""),
+        date=fields.get("date"),
+        column=fields.get("column", ""),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        file=fields.get("file", ""),
+    )
+
+
+def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView | None:
+    """The article with matches of ``q`` highlighted (none if ``q`` is bad)."""
+    article = get_article(ix, article_id)
+    if article is None:
+        return None
+    try:
+        needles = highlight_needles(parse_query(q)) if q else []
+    except QueryError:  # a bad query only loses the highlighting
+        needles = []
+    return ArticleView(
+        article=article,
+        title_html=highlight(article.title, needles),
+        paragraphs_html=[highlight(p, needles) for p in article.paragraphs],
+        related=related(ix, article_id),
+    )

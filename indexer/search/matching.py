@@ -1,0 +1,160 @@
+"""Which articles a parsed query matches, and in which ranking tier.
+
+Matching is decided by the character index alone (exact: a phrase matches
+iff it occurs in the key form of the article):
+
+- an unquoted term matches articles containing it as a phrase, or all of its
+  words of two or more characters; a quoted term only the phrase;
+- terms of a group must all match, negated ones must not; groups are ORed.
+
+Tiers (higher ranks first): 3 the group's whole input as one phrase in the
+title, 2 ... in the body, 1 every term as a phrase, 0 the rest, -1 matched
+only through a synonym (query.Term.alternatives): what the user typed comes first.
+
+For speed, a phrase found in a very large share of the articles may come
+back as a sampled superset (see chars.Segment.find); the match then says so
+(``exact`` False), and :meth:`Matcher.matches` checks single articles, which
+is how the search layer makes sure every hit it shows really matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+
+from indexer.index.reader import Generation
+from indexer.normalize import query_key
+from indexer.search.query import ParsedQuery, Term
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+SYNONYM_TIER = -1
+
+
+@dataclass
+class Match:
+    cids: np.ndarray  # every matching article, ascending
+    tiers: np.ndarray  # tier of each
+    exact: bool  # False: cids may hold a few articles that do not match
+
+
+# Set operations on sorted arrays of unique cids. numpy's intersect1d and
+# union1d re-derive uniqueness by hashing or sorting, which dominated queries
+# matching most of 100,000 articles; these use searchsorted or a bit mask.
+
+
+def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if not len(a) or not len(b):
+        return b if not len(a) else a
+    mask = np.zeros(int(max(a[-1], b[-1])) + 1, dtype=bool)
+    mask[a] = True
+    mask[b] = True
+    return np.flatnonzero(mask)
+
+
+def member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each element of ``a``, whether it is in ``b``."""
+    if not len(a) or not len(b):
+        return np.zeros(len(a), dtype=bool)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return b[at] == a
+
+
+def long_words(term: Term) -> list[str]:
+    """Words of two or more characters: single characters such as 在 or 的
+    would match (and weigh) almost nothing."""
+    return [w for w in term.words if len(w) > 1]
+
+
+def whole_phrase(positives: list[Term]) -> str:
+    """The group's input as one phrase (``勐海县 党建`` -> 勐海县党建)."""
+    return query_key(" ".join(t.text for t in positives))
+
+
+class Matcher:
+    """Evaluates queries on one generation's character index."""
+
+    def __init__(self, gen: Generation):
+        self.gen = gen
+        self.exact = True
+
+    def _find(self, needle: str, title_only: bool = False, exact: bool = False) -> np.ndarray:
+        found = self.gen.chars.find(needle, title_only, exact)
+        self.exact &= found.exact
+        return found.ids
+
+    def match(self, parsed: ParsedQuery) -> Match:
+        cids, tiers = _EMPTY, np.zeros(0, dtype=np.int8)
+        for group in parsed.groups:
+            group_cids, group_tiers = self._match_group(group)
+            merged = union(cids, group_cids)
+            merged_tiers = np.full(len(merged), SYNONYM_TIER, dtype=np.int8)
+            for part_cids, part_tiers in ((cids, tiers), (group_cids, group_tiers)):
+                at = np.searchsorted(merged, part_cids)
+                merged_tiers[at] = np.maximum(merged_tiers[at], part_tiers)
+            cids, tiers = merged, merged_tiers
+        return Match(cids, tiers, self.exact)
+
+    def _match_group(self, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
+        positives = [t for t in group if not t.negated]
+        found = [self._match_term(t) for t in positives]
+        cids = reduce(intersect, [all_ for all_, _, _ in found])
+        for t in group:
+            if t.negated and len(cids):
+                # exact: an unchecked superset would exclude articles that match
+                excluded = self._find(t.key, t.title_only, exact=True)
+                cids = cids[~member(cids, excluded)]
+        tiers = np.zeros(len(cids), dtype=np.int8)
+        if not len(cids):
+            return cids, tiers
+        literal = reduce(intersect, [lit for _, _, lit in found])
+        tiers[~member(cids, literal)] = SYNONYM_TIER
+        whole = whole_phrase(positives)
+        if len(positives) > 1:
+            every_phrase = reduce(intersect, [phrase for _, phrase, _ in found])
+            tiers[member(cids, every_phrase)] = 1
+            tiers[member(cids, self._find(whole))] = 2
+        else:
+            tiers[member(cids, found[0][1])] = 2
+        tiers[member(cids, self._find(whole, title_only=True))] = 3
+        return cids, tiers
+
+    def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(articles matching the term, containing it as a phrase, matching
+        it literally: not only through a synonym)."""
+        phrase = literal = self._find(term.key, term.title_only)
+        words = long_words(term)
+        if not term.quoted and len(words) >= 2:
+            by_words = reduce(intersect, [self._find(w, term.title_only) for w in words])
+            literal = union(phrase, by_words)
+        matched = literal
+        for alt in term.alternatives:
+            matched = union(matched, self._find(alt.key, alt.title_only))
+        return matched, phrase, literal
+
+    def matches(self, cid: int, parsed: ParsedQuery) -> bool:
+        """Whether one article really matches (checked in its key text)."""
+        return any(self._group_matches(cid, group) for group in parsed.groups)
+
+    def _group_matches(self, cid: int, group: list[Term]) -> bool:
+        contains = self.gen.chars.contains
+        for t in group:
+            hit = contains(cid, t.key, t.title_only)
+            words = long_words(t)
+            if not hit and not t.quoted and len(words) >= 2:
+                hit = all(contains(cid, w, t.title_only) for w in words)
+            if not hit and t.alternatives:
+                hit = any(contains(cid, a.key, a.title_only) for a in t.alternatives)
+            if hit == t.negated:
+                return False
+        return True

@@ -1,0 +1,129 @@
+"""The user's query language, parsed into plain data.
+
+Plain words are searched as a phrase first and, failing that, as all of their
+jieba words; ``"..."`` is an exact phrase only; ``-x`` excludes; ``OR``
+between parts means either; ``title:x`` looks in titles only. Spaces between
+parts mean AND. There is nothing a user can type that fails to parse: an
+unbalanced quote is searched as plain text, with a notice saying so. Only
+limits (length, number of parts) raise QueryError.
+
+With a synonyms table (synonyms.py), each unquoted positive term carries the
+terms it also searches (``alternatives``); they match below literal matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from indexer.analysis import segment
+from indexer.errors import QueryError
+from indexer.normalize import query_key
+from indexer.search.synonyms import Synonyms
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 16
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"'})
+_TOKEN = re.compile(r'(-?)((?:title|标题)[:：])?(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of a query."""
+
+    text: str  # as typed, for messages
+    key: str  # key form (normalize.key_text), what is matched
+    words: tuple[str, ...]  # jieba words of the key, for ranking and the words fallback
+    quoted: bool = False
+    negated: bool = False
+    title_only: bool = False
+    alternatives: tuple[Term, ...] = ()  # synonyms it also matches, ranked lower
+
+
+@dataclass
+class ParsedQuery:
+    """A query in disjunctive form: any group may match; within a group every
+    positive term must match and no negated one may."""
+
+    groups: list[list[Term]]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def positives(self) -> list[Term]:
+        return [t for g in self.groups for t in g if not t.negated]
+
+    @property
+    def expansions(self) -> list[tuple[str, list[str]]]:
+        """(term as typed, what it also searched) for each expanded term."""
+        return [
+            (t.text, [a.text for a in t.alternatives]) for t in self.positives if t.alternatives
+        ]
+
+    def is_empty(self) -> bool:
+        return not self.positives
+
+
+def parse_query(q: str, synonyms: Synonyms | None = None) -> ParsedQuery:
+    """Parse ``q``; raise QueryError only for limits a user can fix."""
+    q = _clean(q)
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"查询太长：最多 {MAX_QUERY_CHARS} 个字符，当前 {len(q)} 个。")
+    notices: list[str] = []
+    if q.count('"') % 2:
+        q = q.replace('"', " ")
+        notices.append("引号没有成对出现，已按普通文字搜索。")
+    groups: list[list[Term]] = [[]]
+    count = 0
+    for m in _TOKEN.finditer(q):
+        neg, prefix, quoted, bare = m.groups()
+        if quoted is None and bare == "OR" and not neg and not prefix:
+            groups.append([])
+            continue
+        term = _term(
+            quoted if quoted is not None else bare, quoted is not None, bool(neg), bool(prefix)
+        )
+        if term is None:
+            continue
+        if synonyms and not (term.quoted or term.negated):
+            term = _expand(term, synonyms)
+        count += 1
+        if count > MAX_TERMS:
+            raise QueryError(f"查询的词太多：最多 {MAX_TERMS} 个。")
+        groups[-1].append(term)
+    kept = [g for g in groups if any(not t.negated for t in g)]
+    if len(kept) < len([g for g in groups if g]):
+        notices.append("只有排除词（-词）的部分已忽略：请同时给出要找的词。")
+    return ParsedQuery(kept, notices)
+
+
+def _clean(q: str) -> str:
+    """NFKC, curly quotes to ASCII, and no control characters or lone
+    surrogates (which cannot be encoded and would fail later)."""
+    q = q.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(q) else q
+    q = unicodedata.normalize("NFKC", q).translate(_QUOTES)
+    return "".join(c if c.isprintable() else " " for c in q).strip()
+
+
+def _has_surrogates(q: str) -> bool:
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _term(text: str, quoted: bool, negated: bool, title_only: bool) -> Term | None:
+    key = query_key(text)
+    if not key.strip():
+        return None
+    words = tuple(dict.fromkeys(segment(key)))
+    return Term(text, key, words, quoted, negated, title_only)
+
+
+def _expand(term: Term, synonyms: Synonyms) -> Term:
+    """The term with its synonyms attached (searched as phrases, same scope)."""
+    alternatives = [_term(alt, True, False, term.title_only) for alt in synonyms.expand(term.key)]
+    kept = tuple(a for a in alternatives if a is not None and a.key != term.key)
+    return replace(term, alternatives=kept) if kept else term

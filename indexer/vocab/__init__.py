@@ -1,0 +1,3 @@
+"""The index's own vocabulary: its words with their pinyin and document
+frequencies, built at indexing time and read for suggestions, pinyin search
+and corrections."""

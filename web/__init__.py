@@ -1,0 +1,94 @@
+"""The web layer: HTTP in, calls of :mod:`indexer` out, templates or JSON back.
+
+``create_app`` is the application factory (Flask's tutorial pattern): config
+defaults, then ``FLASK_*`` environment variables, then the caller's overrides;
+shared state goes into ``app.extensions`` (see :mod:`web.state`); the site's
+pages, the JSON API, the admin pages and the error pages are blueprints and
+handlers of their own modules. No search logic and no Whoosh here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web import admin, api, errors, state, views
+from web.jsonify import HtmlSafeJSONProvider
+
+# templates/ and static/ sit at the top of the checkout, beside search_app.py.
+ROOT = Path(__file__).resolve().parent.parent
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The search site; ``test_config`` overrides every other setting."""
+    app = Flask(
+        "search_app",
+        root_path=str(ROOT),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.json = HtmlSafeJSONProvider(app)
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    state.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    app.after_request(add_security_headers)
+    admin.init_app(app)  # /admin exists only when an admin token is configured
+    if app.config["PROXY_FIX"]:
+        trust_proxy_headers(app, int(app.config["PROXY_FIX"]))
+    return app
+
+
+def default_config(instance_path: str) -> dict:
+    """Every setting's default, in one place; ``FLASK_<NAME>`` overrides each."""
+    return dict(
+        INDEX_DIR=os.path.join(instance_path, "index"),
+        CORPUS_DIR=str(ROOT / "corpus"),
+        PAGE_SIZE=10,
+        MAX_PER_PAGE=100,
+        SUGGEST_LIMIT=8,  # suggestions a search box shows
+        MAX_SUGGEST_LIMIT=20,
+        BUILD_IF_MISSING=True,
+        DEMO=False,  # a banner on every page: the articles are generated samples
+        PROXY_FIX=0,  # number of reverse proxies in front whose X-Forwarded-* to trust
+        SYNONYMS_FILE=None,  # None: the shipped indexer/data/synonyms.txt
+        # the site's own additions (the admin page writes here); "": none
+        SYNONYMS_LOCAL=os.path.join(instance_path, "synonyms.txt"),
+        QUERY_LOG=os.path.join(instance_path, "querylog.sqlite"),  # "": no log
+        HOT_DAYS=7,
+        HOT_MIN_COUNT=2,  # searches before a query may show as hot
+        JIEBA_CACHE_DIR=instance_path,
+        # /admin exists only with a token (SEARCH_ADMIN_TOKEN, or FLASK_ADMIN_TOKEN)
+        ADMIN_TOKEN=os.environ.get("SEARCH_ADMIN_TOKEN", ""),
+        **admin.DEFAULTS,
+    )
+
+
+def trust_proxy_headers(app: Flask, proxies: int) -> None:
+    """Behind nginx every request comes from 127.0.0.1 over plain HTTP; take the
+    client address and scheme from the X-Forwarded-For/-Proto headers that the
+    last ``proxies`` proxies set. Off by default: without a proxy in front,
+    anyone could send those headers and pose as another address."""
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+def add_security_headers(response):
+    response.headers.update(SECURITY_HEADERS)
+    return response

@@ -1,0 +1,111 @@
+"""The site's pages: the search page, results and articles (HTML)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.exceptions import NotFound
+
+import indexer
+from indexer.errors import QueryError
+from web.params import BadParameter, int_arg, kept_filters, request_filters
+from web.state import get_index, hot_searches, run_search
+
+bp = Blueprint("views", __name__)
+
+BAD_PAGE = "页码无效：页码应为正整数。"
+SORTS = (("relevance", "相关度"), ("date", "时间"))
+
+
+@bp.get("/")
+def home():
+    return render_home("")
+
+
+@bp.get("/search")
+def search():
+    q = request.args.get("q", "")
+    if not q.strip():
+        return render_home(q)
+    try:
+        page = int_arg("page", 1)
+    except BadParameter:
+        return render_template("search.html", q=q, error=BAD_PAGE, retry=True), 400
+    try:
+        result = run_search(q, page, current_app.config["PAGE_SIZE"], request_filters())
+    except QueryError as e:
+        return render_template("search.html", q=q, error=str(e)), 400
+    keep = kept_filters()
+    return render_template(
+        "search.html",
+        q=q,
+        result=result,
+        page_links=page_links(result.page, result.pages),
+        keep=keep,
+        facets=facet_links(q, keep, result),
+    )
+
+
+@bp.get("/article/<path:article_id>")
+def article(article_id: str):
+    q = request.args.get("q", "")
+    return render_template("article.html", view=find_article(article_id, q), q=q)
+
+
+def find_article(article_id: str, q: str) -> indexer.ArticleView:
+    """The article with ``q`` highlighted, or a 404 (JSON under /api/)."""
+    if article_id.startswith("/") or ".." in article_id.split("/"):
+        raise NotFound("没有找到这篇文章。")
+    view = indexer.article_view(get_index(), article_id, q)
+    if view is None:
+        raise NotFound("没有找到这篇文章，它可能已被删除或移动。")
+    return view
+
+
+def render_home(q: str):
+    return render_template("search.html", q=q, documents=get_index().doc_count, hot=hot_searches())
+
+
+def page_links(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """Page numbers to show around ``page``: first, last and neighbours; None is a gap."""
+    shown = {1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)}
+    links: list[int | None] = []
+    for n in sorted(shown):
+        if links and n - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
+def facet_links(q: str, keep: dict[str, str], result: indexer.SearchPage) -> dict[str, list[dict]]:
+    """Links that narrow the results to one year, column or place, keeping the rest."""
+    links: dict[str, list[dict]] = {"year": [], "column": [], "place": [], "sort": []}
+    for value, count in result.facets.get("year", []):
+        if value.isdigit():
+            span = {"from": f"{value}-01-01", "to": f"{value}-12-31"}
+            links["year"].append(
+                {
+                    "label": value,
+                    "count": count,
+                    "current": all(keep.get(k) == v for k, v in span.items()),
+                    "url": url_for("views.search", q=q, **{**keep, **span}),
+                }
+            )
+    for name in ("column", "place"):
+        for value, count in result.facets.get(name, []):
+            links[name].append(
+                {
+                    "label": value,
+                    "count": count,
+                    "current": keep.get(name) == value,
+                    "url": url_for("views.search", q=q, **{**keep, name: value}),
+                }
+            )
+    for sort, label in SORTS:
+        links["sort"].append(
+            {
+                "label": label,
+                "active": keep.get("sort", "relevance") == sort,
+                "url": url_for("views.search", q=q, **{**keep, "sort": sort}),
+            }
+        )
+    return links
