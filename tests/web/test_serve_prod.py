@@ -29,7 +29,7 @@ from flask import request
 
 from search_app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 2
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 NEW_PHRASE = "曼飞龙村茶叶初制所"

@@ -21,7 +21,7 @@ from indexer.ingest.load import load_file
 from indexer.ingest.meta import parse_meta_line
 from indexer.models import Article
 
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 SEED = FORMATS / "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 SEED_TITLE = (
     "【西双版纳州实施“三抓三促”强化千里边疆党建长廊】(之三)勐海县:筑牢党建根基 推动边疆发展"

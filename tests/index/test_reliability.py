@@ -34,7 +34,7 @@ from indexer.index.store import CURRENT, writer_lock
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BASE = 40  # generated articles in corpus A
 ADDED = 20  # generated articles the changes add, for the kill tests
 READER_ADDED = 200  # ... for the reader test: enough that searches overlap the reindex

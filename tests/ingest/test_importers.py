@@ -13,7 +13,7 @@ from indexer.ingest.formats.jsonl import parse_jsonl
 from indexer.ingest.load import load_file
 from indexer.models import Article, FileFailure
 
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
+FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 DALUO = Article(
     id="daluo-dangjian.html",
