@@ -16,15 +16,17 @@ import numpy as np
 from indexer.errors import QueryError
 from indexer.index.ranking import bm25f
 from indexer.index.reader import Generation, SearchIndex
-from indexer.models import Article, ArticleView, Hit, SearchPage, Step
+from indexer.models import Article, ArticleView, SearchPage, Step
 from indexer.search.facets import Filters, facet_counts, narrow
-from indexer.search.fallback import FEW_RESULTS, Candidate, candidate, did_you_mean, fallback
-from indexer.search.highlight import highlight, snippet
+from indexer.search.fallback import FEW_RESULTS, candidate, did_you_mean, fallback
+from indexer.search.highlight import highlight
+from indexer.search.hits import make_hit
 from indexer.search.keywords import recommend
-from indexer.search.matching import Match, Matcher, long_words, whole_phrase
-from indexer.search.query import ParsedQuery, Term, parse_query
+from indexer.search.matching import Match, Matcher
+from indexer.search.query import ParsedQuery, parse_query
 from indexer.search.related import related
 from indexer.search.synonyms import Synonyms
+from indexer.search.terms import highlight_needles, ranking_words
 
 
 def search(
@@ -62,8 +64,8 @@ def search(
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
         shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
-        hits = [_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
-        offer = _offer(gen, likelier, len(match.cids), steps, filters, synonyms)
+        hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
+        offer = did_you_mean(gen, likelier, len(match.cids), steps, filters, synonyms)
         words = [w for t in parsed.positives for w in (t.key, *t.words)]
         keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
     took = (time.perf_counter() - started) * 1000
@@ -85,22 +87,6 @@ def search(
     )
 
 
-def _offer(
-    gen: Generation,
-    likelier: Candidate | None,
-    total: int,
-    steps: list[Step],
-    filters: Filters,
-    synonyms: Synonyms | None,
-) -> str | None:
-    """A did-you-mean for a query that found few articles as typed (none,
-    when the zero-results chain ran), unless the chain already searched the
-    correction or pinyin reading (and said what it found)."""
-    if likelier is None or (steps and steps[-1].kind == likelier.kind):
-        return None
-    return did_you_mean(gen, likelier, 0 if steps else total, filters, synonyms)
-
-
 def _page(
     matcher: Matcher, parsed: ParsedQuery, match: Match, order: np.ndarray, page: int, per_page: int
 ) -> list[int]:
@@ -117,14 +103,6 @@ def _page(
             if len(shown) == stop:
                 break
     return shown[start:stop]
-
-
-def ranking_words(term: Term) -> list[str]:
-    """The term's words that rank: those of two or more characters; a lone
-    single-character word only when it is the whole term (县), since 的 or 在
-    inside a longer input carry no weight and cost a posting list each."""
-    own = long_words(term) or (list(term.words) if len(term.words) == 1 else [])
-    return own + [w for alt in term.alternatives for w in long_words(alt)]
 
 
 def _rank(
@@ -144,35 +122,6 @@ def _rank(
     else:
         order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
     return order, match.tiers * 1000.0 + bm25
-
-
-def highlight_needles(parsed: ParsedQuery) -> list[str]:
-    """What to mark, best first: whole phrases, then parts, then words of two
-    or more characters (single characters would mark half the page)."""
-    needles: list[str] = []
-    for group in parsed.groups:
-        positives = [t for t in group if not t.negated]
-        if len(positives) > 1:
-            needles.append(whole_phrase(positives))
-        needles.extend(t.key for t in positives)
-    for t in parsed.positives:
-        if not t.quoted:
-            needles.extend(w for w in t.words if len(w) > 1)
-    needles.extend(a.key for t in parsed.positives for a in t.alternatives)
-    return list(dict.fromkeys(n for n in needles if n))
-
-
-def _hit(fields: dict, score: float, needles: list[str]) -> Hit:
-    return Hit(
-        id=fields["id"],
-        title=fields["title"],
-        title_html=highlight(fields["title"], needles),
-        snippet_html=snippet(fields.get("body", ""), needles),
-        date=fields.get("date"),
-        column=fields.get("column", ""),
-        source=fields.get("source", ""),
-        score=round(score, 4),
-    )
 
 
 def get_article(ix: SearchIndex, article_id: str) -> Article | None:

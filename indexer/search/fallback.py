@@ -24,9 +24,10 @@ from indexer.errors import QueryError
 from indexer.index.reader import Generation
 from indexer.models import Step
 from indexer.search.facets import Filters, narrow
-from indexer.search.matching import Match, Matcher, long_words
+from indexer.search.matching import Match, Matcher
 from indexer.search.query import ParsedQuery, Term, parse_query
 from indexer.search.synonyms import Synonyms
+from indexer.search.terms import long_words
 from indexer.vocab.lookup import typed_letters
 
 FEW_RESULTS = 2  # up to this many results, a likelier query is offered
@@ -94,14 +95,22 @@ def did_you_mean(
     gen: Generation,
     likelier: Candidate | None,
     total: int,
+    steps: list[Step],
     filters: Filters,
     synonyms: Synonyms | None,
 ) -> str | None:
-    """``likelier``'s query if it finds more than ``total`` articles."""
-    corrected = _parse(likelier.query, synonyms) if likelier else None
-    if likelier is None or corrected is None:
+    """The whole did-you-mean decision: ``likelier``'s query, offered when
+    the query as typed found few articles (``total``; none when the
+    zero-results chain ran, ``steps``) and the offer finds more, unless the
+    chain already searched that correction or pinyin reading (and said what
+    it found)."""
+    if likelier is None or (steps and steps[-1].kind == likelier.kind):
         return None
-    return likelier.query if len(_run(gen, corrected, filters).cids) > total else None
+    corrected = _parse(likelier.query, synonyms)
+    if corrected is None:
+        return None
+    found = len(_run(gen, corrected, filters).cids)
+    return likelier.query if found > (0 if steps else total) else None
 
 
 def _parse(q: str, synonyms: Synonyms | None) -> ParsedQuery | None:

@@ -25,8 +25,8 @@ from functools import reduce
 import numpy as np
 
 from indexer.index.reader import Generation
-from indexer.normalize import query_key
 from indexer.search.query import ParsedQuery, Term
+from indexer.search.terms import long_words, whole_phrase
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 SYNONYM_TIER = -1
@@ -68,17 +68,6 @@ def member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.zeros(len(a), dtype=bool)
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
     return b[at] == a
-
-
-def long_words(term: Term) -> list[str]:
-    """Words of two or more characters: single characters such as 在 or 的
-    would match (and weigh) almost nothing."""
-    return [w for w in term.words if len(w) > 1]
-
-
-def whole_phrase(positives: list[Term]) -> str:
-    """The group's input as one phrase (``勐海县 党建`` -> 勐海县党建)."""
-    return query_key(" ".join(t.text for t in positives))
 
 
 class Matcher:

@@ -9,12 +9,12 @@ those words in Python); ranking.bm25f scores them for all articles at once.
 from __future__ import annotations
 
 import numpy as np
-from markupsafe import escape
 
 from indexer.index.ranking import bm25f
 from indexer.index.reader import SearchIndex
 from indexer.models import Hit
 from indexer.normalize import display_normalize
+from indexer.search.hits import make_hit
 
 KEY_TERMS = 10
 
@@ -37,17 +37,5 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
         scores = bm25f(searcher, gen.postings, gen.field_lengths, terms, live)
         scores[live == docnum] = 0.0
         best = [i for i in np.argsort(-scores, kind="stable")[:limit].tolist() if scores[i] > 0]
-        return [_plain_hit(searcher.stored_fields(int(live[i])), float(scores[i])) for i in best]
-
-
-def _plain_hit(fields: dict, score: float) -> Hit:
-    return Hit(
-        id=fields["id"],
-        title=fields["title"],
-        title_html=escape(fields["title"]),
-        snippet_html=escape(""),
-        date=fields.get("date"),
-        column=fields.get("column", ""),
-        source=fields.get("source", ""),
-        score=round(score, 4),
-    )
+        shown = [(searcher.stored_fields(int(live[i])), float(scores[i])) for i in best]
+        return [make_hit(f, score, [], with_snippet=False) for f, score in shown]

@@ -126,3 +126,17 @@ def test_excluded_words_stay_excluded_in_the_any_word_step(search_index):
     assert page.steps[-1].kind == "any_word"
     assert GBK not in ids(page) and SEED not in ids(page)  # both say 强边固防
     assert page.total > 0
+
+
+def test_did_you_mean_only_when_the_offer_finds_more(search_index):
+    from indexer.search.fallback import Candidate, did_you_mean
+
+    offer = Candidate("corrected", "党建长廊")
+    with search_index.searcher() as (gen, _):
+        found = search(search_index, "党建长廊").total
+        assert [
+            did_you_mean(gen, offer, total, [], parse_filters(), None)
+            for total in (found - 1, found, found + 1)
+        ] == ["党建长廊", None, None]
+        chain = [Step("phrase", "党见长廊", 0), Step("corrected", "党建长廊", found)]
+        assert did_you_mean(gen, offer, 0, chain, parse_filters(), None) is None

@@ -1,0 +1,47 @@
+"""Small helpers over parsed query terms, shared by matching, ranking,
+highlighting and the zero-results chain.
+
+They live in one low module so the search path reads one way: engine ->
+matching / fallback / highlight, each taking what it needs from here, and
+nothing doubling back through matching for a helper.
+"""
+
+from __future__ import annotations
+
+from indexer.normalize import query_key
+from indexer.search.query import ParsedQuery, Term
+
+
+def long_words(term: Term) -> list[str]:
+    """Words of two or more characters: single characters such as 在 or 的
+    would match (and weigh) almost nothing."""
+    return [w for w in term.words if len(w) > 1]
+
+
+def whole_phrase(positives: list[Term]) -> str:
+    """The group's input as one phrase (``勐海县 党建`` -> 勐海县党建)."""
+    return query_key(" ".join(t.text for t in positives))
+
+
+def ranking_words(term: Term) -> list[str]:
+    """The term's words that rank: those of two or more characters; a lone
+    single-character word only when it is the whole term (县), since 的 or 在
+    inside a longer input carry no weight and cost a posting list each."""
+    own = long_words(term) or (list(term.words) if len(term.words) == 1 else [])
+    return own + [w for alt in term.alternatives for w in long_words(alt)]
+
+
+def highlight_needles(parsed: ParsedQuery) -> list[str]:
+    """What to mark, best first: whole phrases, then parts, then words of two
+    or more characters (single characters would mark half the page)."""
+    needles: list[str] = []
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        if len(positives) > 1:
+            needles.append(whole_phrase(positives))
+        needles.extend(t.key for t in positives)
+    for t in parsed.positives:
+        if not t.quoted:
+            needles.extend(w for w in t.words if len(w) > 1)
+    needles.extend(a.key for t in parsed.positives for a in t.alternatives)
+    return list(dict.fromkeys(n for n in needles if n))
