@@ -42,7 +42,7 @@ from indexer.index.store import (
 from indexer.index.writer import GenerationWriter
 from indexer.ingest.corpus import file_hash, scan_corpus, stat_key
 from indexer.models import FileFailure, ReindexReport
-from indexer.vocab.lookup import VOCAB_FILE
+from indexer.vocab.table import VOCAB_FILE
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
 from indexer.index.store import FILES, MANIFEST, write_json
 from indexer.models import FileFailure, ReindexReport
-from indexer.vocab.lookup import write_vocabulary
+from indexer.vocab.build import write_vocabulary
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The vocabulary behind pinyin search, "did you mean" and suggestions
-(indexer/vocab.py), written from a real index of a small corpus."""
+(indexer/vocab/), written from a real index of a small corpus."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from whoosh.index import FileIndex
 from indexer.index.build import reindex
 from indexer.index.schema import make_schema
 from indexer.index.store import current_generation
-from indexer.vocab import lookup as vocab
-from indexer.vocab.lookup import VOCAB_FILE, Vocabulary, write_vocabulary
+from indexer.vocab import build as vocab_build
+from indexer.vocab.build import write_vocabulary
+from indexer.vocab.lookup import Vocabulary
+from indexer.vocab.table import VOCAB_FILE, Table
 
 
 def article(date: str, title: str, *paragraphs: str) -> str:
@@ -91,8 +93,8 @@ def whoosh_reader(generation: Path) -> Iterator:
 
 
 def counting_pinyin(computed: list[str]):
-    """vocab._word_pinyin, recording each word it is asked for."""
-    real = vocab._word_pinyin  # the module's own, even while patched (see built)
+    """vocab_build._word_pinyin, recording each word it is asked for."""
+    real = vocab_build._word_pinyin  # the module's own, even while patched (see built)
 
     def count(word: str) -> tuple[str, str]:
         computed.append(word)
@@ -124,10 +126,10 @@ def built(tmp_path_factory) -> Built:
     computed_second: list[str] = []
     count_first, count_second = counting_pinyin(computed_first), counting_pinyin(computed_second)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(vocab, "_word_pinyin", count_first)
+        mp.setattr(vocab_build, "_word_pinyin", count_first)
         with whoosh_reader(first_generation) as reader:
             write_vocabulary(reader, first)
-        mp.setattr(vocab, "_word_pinyin", count_second)
+        mp.setattr(vocab_build, "_word_pinyin", count_second)
         with whoosh_reader(second_generation) as reader:
             write_vocabulary(reader, second, previous=first)
     return Built(
@@ -149,9 +151,9 @@ def small_vocabulary(frequencies: dict[str, int]) -> Vocabulary:
     """A vocabulary of the given words and document frequencies, built as
     write_vocabulary builds one, for cases the small corpus cannot show."""
     words = sorted(frequencies)
-    spoken = [vocab._word_pinyin(w) for w in words]
+    spoken = [vocab_build._word_pinyin(w) for w in words]
     df = [frequencies[w] for w in words]
-    return Vocabulary(vocab._Table.build(words, df, spoken, vocab._char_readings()))
+    return Vocabulary(Table.build(words, df, spoken, vocab_build._char_readings()))
 
 
 # --- what goes in ---------------------------------------------------------------
@@ -198,8 +200,8 @@ def test_a_segment_is_counted_once(built, tmp_path, monkeypatch):
     def readings():
         raise AssertionError("computed the character readings again")
 
-    monkeypatch.setattr(vocab, "_field_terms", walk)
-    monkeypatch.setattr(vocab, "_char_readings", readings)
+    monkeypatch.setattr(vocab_build, "_field_terms", walk)
+    monkeypatch.setattr(vocab_build, "_char_readings", readings)
     with whoosh_reader(built.second_generation) as reader:
         write_vocabulary(reader, tmp_path, previous=built.second)
     assert (tmp_path / VOCAB_FILE).read_bytes() == (built.second / VOCAB_FILE).read_bytes()
