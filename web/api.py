@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 import indexer
 from indexer.errors import QueryError
+from indexer.urls import http_url
 from web.params import BadParameter, int_arg, request_filters
 from web.state import get_index, run_search
 from web.views import find_article
@@ -42,7 +43,7 @@ def article(article_id: str):
         date=a.date,
         column=a.column,
         source=a.source,
-        url=a.url,
+        url=http_url(a.url),  # also for indexes built before import dropped the others
         paragraphs_html=[str(p) for p in view.paragraphs_html],
         related=[hit_json(hit, "") for hit in view.related],
     )

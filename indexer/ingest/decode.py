@@ -72,6 +72,22 @@ def decode_bytes(data: bytes) -> str:
     return _normalise_newlines(str(best).lstrip("\ufeff"))
 
 
+# NUL and other control characters (tab and newline are layout), and the
+# bidirectional controls that make text read differently from how it is
+# stored (U+202E turns "txt.exe" into "exe.txt"): dropped from article text
+# at import, so no page or snippet ever carries them.
+_UNSAFE = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0x061C, 0x200E, 0x200F]
+    + [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without control characters other than tab and newline, and
+    without bidirectional controls."""
+    return text.translate(_UNSAFE)
+
+
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

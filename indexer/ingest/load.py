@@ -4,16 +4,25 @@ Whoosh here."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from indexer.errors import ArticleError
 from indexer.ingest.corpus import article_id
-from indexer.ingest.decode import check_bytes, check_text, decode_bytes, decode_html
+from indexer.ingest.decode import (
+    check_bytes,
+    check_text,
+    decode_bytes,
+    decode_html,
+    strip_unsafe,
+)
 from indexer.ingest.formats.html import parse_html
 from indexer.ingest.formats.jsonl import parse_jsonl
 from indexer.ingest.formats.scraped import parse_text
+from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_HTML_CHARS
 from indexer.models import Article, FileFailure
+from indexer.urls import http_url
 
 
 def load_file(path: Path, corpus_dir: Path) -> tuple[list[Article], list[FileFailure]]:
@@ -42,10 +51,42 @@ def load_bytes(data: bytes, relpath: str) -> tuple[list[Article], list[FileFailu
     except ValueError as e:
         raise ArticleError(relpath, str(e)) from e
     check_text(text, relpath)
-    if suffix in (".html", ".htm"):
-        return [parse_html(text, relpath)], []
     if suffix == ".jsonl":
-        return parse_jsonl(text, relpath)
-    if suffix == ".txt":
-        return [parse_text(text, relpath)], []
-    raise ArticleError(relpath, f"unsupported file type {suffix!r}")
+        articles, failures = parse_jsonl(text, relpath)
+        return [safe_article(a) for a in articles], failures
+    if suffix in (".html", ".htm"):
+        if len(text) > MAX_HTML_CHARS:
+            raise ArticleError(relpath, too_long("page", len(text), MAX_HTML_CHARS))
+        article = parse_html(text, relpath)
+    elif suffix == ".txt":
+        article = parse_text(text, relpath)
+    else:
+        raise ArticleError(relpath, f"unsupported file type {suffix!r}")
+    size = article_chars(article)
+    if size > MAX_ARTICLE_CHARS:
+        raise ArticleError(relpath, too_long("article", size, MAX_ARTICLE_CHARS))
+    return [safe_article(article)], []
+
+
+def article_chars(article: Article) -> int:
+    """The size an article is limited by: its title and text."""
+    return len(article.title) + len(article.body)
+
+
+def too_long(what: str, size: int, limit: int) -> str:
+    return (
+        f"{what} too long: {size:,} characters, the limit is {limit:,}; split it into smaller files"
+    )
+
+
+def safe_article(article: Article) -> Article:
+    """``article`` as it may be shown: no control or bidirectional characters
+    in its text, and an address only when it is http(s)."""
+    return dataclasses.replace(
+        article,
+        title=strip_unsafe(article.title),
+        body=strip_unsafe(article.body),
+        column=strip_unsafe(article.column),
+        source=strip_unsafe(article.source),
+        url=http_url(article.url),
+    )

@@ -3,7 +3,9 @@
 Each line is an object with ``title`` and ``body`` (a string, or a list of
 paragraph strings) and optionally ``date``, ``column``, ``source``, ``url`` and
 ``id``. A bad line is reported as ``<file>#<line>`` and the rest still loads,
-so one broken record in a bulk export does not hide the others.
+so one broken record in a bulk export does not hide the others. Only the
+first MAX_LINE_FAILURES bad lines are reported one by one, then a count: a
+file of a million bad lines must not make every reindex report a million.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 from indexer.errors import ArticleError
 from indexer.ingest.dates import parse_date
 from indexer.ingest.decode import text_lines
+from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_LINE_FAILURES
 from indexer.models import Article, FileFailure
 
 logger = logging.getLogger(__name__)
@@ -32,7 +35,7 @@ def parse_jsonl(text: str, relpath: str) -> tuple[list[Article], list[FileFailur
     articles: list[Article] = []
     failures: list[FileFailure] = []
     first_line_of: dict[str, int] = {}  # article id -> line, to catch duplicate ids
-    bad_lines: list[int] = []
+    bad_lines = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -41,16 +44,21 @@ def parse_jsonl(text: str, relpath: str) -> tuple[list[Article], list[FileFailur
             if article.id in first_line_of:
                 raise RecordError(f"duplicate id (first on line {first_line_of[article.id]})")
         except RecordError as e:
-            failures.append(FileFailure(path=f"{relpath}#{lineno}", reason=str(e)))
-            bad_lines.append(lineno)
+            bad_lines += 1
+            if bad_lines <= MAX_LINE_FAILURES:
+                failures.append(FileFailure(path=f"{relpath}#{lineno}", reason=str(e)))
             continue
         first_line_of[article.id] = lineno
         articles.append(article)
-    if not articles and not failures:
+    if not articles and not bad_lines:
         raise ArticleError(relpath, "empty file")
     if not articles:
-        reason = f"no valid records (line {bad_lines[0]}: {failures[0].reason})"
-        raise ArticleError(relpath, reason)
+        first = failures[0]
+        line = first.path.rpartition("#")[2]
+        raise ArticleError(relpath, f"no valid records (line {line}: {first.reason})")
+    if bad_lines > MAX_LINE_FAILURES:
+        more = bad_lines - MAX_LINE_FAILURES
+        failures.append(FileFailure(relpath, f"{more:,} more bad lines not listed"))
     return articles, failures
 
 
@@ -60,16 +68,21 @@ def parse_record(line: str, relpath: str, lineno: int) -> Article:
         record = json.loads(line)
     except json.JSONDecodeError as e:
         raise RecordError(f"invalid JSON: {e.msg} (column {e.colno})") from e
+    except RecursionError:  # thousands of nested [ or {: this line only
+        raise RecordError("invalid JSON: nested too deeply") from None
     if not isinstance(record, dict):
         raise RecordError(f"not a JSON object but {type(record).__name__}")
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise RecordError('missing or empty "title"')
     paragraphs = _body_paragraphs(record.get("body"))
-    record_id = record.get("id")
-    suffix = record_id.strip() if isinstance(record_id, str) and record_id.strip() else lineno
+    size = len(title) + sum(len(p) for p in paragraphs)
+    if size > MAX_ARTICLE_CHARS:
+        raise RecordError(
+            f"article too long: {size:,} characters, the limit is {MAX_ARTICLE_CHARS:,}"
+        )
     return Article(
-        id=f"{relpath}#{suffix}",
+        id=f"{relpath}#{_record_id(record.get('id'), lineno)}",
         title=title.strip(),
         body="\n".join(paragraphs),
         date=_record_date(record.get("date"), relpath, lineno),
@@ -78,6 +91,20 @@ def parse_record(line: str, relpath: str, lineno: int) -> Article:
         url=_optional_text(record, "url"),
         file=relpath,
     )
+
+
+def _record_id(value: object, lineno: int) -> str:
+    """The id a record names (else its line number), usable as the last part
+    of an article address: no control characters, no ``.``/``..`` segments,
+    no empty segments, so its link leads back to it."""
+    if not isinstance(value, str) or not value.strip():
+        return str(lineno)
+    text = value.strip()
+    if any(not c.isprintable() for c in text):
+        raise RecordError('unusable "id": it contains a line break or a control character')
+    if any(part in ("", ".", "..") for part in text.split("/")):
+        raise RecordError(f'unusable "id" {text!r}: empty, "." or ".." path parts')
+    return text
 
 
 def _body_paragraphs(body: object) -> list[str]:
