@@ -3,6 +3,8 @@
 #   make serve-prod  the same, served by gunicorn (gunicorn.conf.py) on $(HOST):$(PROD_PORT)
 #   make demo    2,000 generated articles in instance/demo/, served with a "sample data" banner
 #   make test    venv + install + lint + the whole test suite (browser tests included)
+#   make publish REPLICAS="web2:/srv/search/index web3:/srv/search/index"
+#                copy the live index to each read replica (README, "Several machines")
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -15,8 +17,9 @@ INDEX_DIR ?= instance/index
 PROD_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
 DEMO_DIR := instance/demo
 DEMO_COUNT := 2000
+REPLICAS ?=
 
-.PHONY: install serve serve-prod demo index reindex test lint bench clean
+.PHONY: install serve serve-prod demo index reindex publish test lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +34,9 @@ index: install
 	$(PY) -m indexer reindex --corpus $(CORPUS_DIR) --index $(INDEX_DIR)
 
 reindex: index
+
+publish: install
+	$(if $(strip $(REPLICAS)),$(PY) -m indexer publish --index $(INDEX_DIR) $(REPLICAS),@echo "REPLICAS is empty: nothing to publish")
 
 serve: index
 	$(PY) search_app.py --host $(HOST) --port $(PORT) --index $(INDEX_DIR) --corpus $(CORPUS_DIR)

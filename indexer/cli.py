@@ -164,6 +164,30 @@ def _page_dict(result) -> dict:
     }
 
 
+# --- publish: the live generation to read replicas (indexer/index/publish.py)
+
+
+@cli.command()
+@click.argument("destinations", metavar="DEST...", nargs=-1, required=True)
+@index_option
+def publish(destinations: tuple[str, ...], index_dir: Path) -> None:
+    """Copy the live generation to replica index folders (DIR or host:path).
+
+    Each replica switches when its copy is whole; one that fails is reported
+    and the others are still published to (exit status 1 if any failed)."""
+    from indexer.index.publish import publish as run_publish
+
+    failed = 0
+    for dest in destinations:
+        try:
+            click.echo(run_publish(index_dir, dest).summary())
+        except IndexerError as e:
+            failed += 1
+            click.echo(f"Error: {e}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
 # --- check: the index against the corpus and itself ---------------------------
 
 

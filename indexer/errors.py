@@ -52,3 +52,8 @@ class UploadError(IndexerError):
 
 class SynonymError(IndexerError):
     """A synonyms entry we will not write; the message is for the editor."""
+
+
+class PublishError(IndexerError):
+    """A replica that could not be fed (unreachable, refused, rsync failed);
+    the others are still published to."""
