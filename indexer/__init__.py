@@ -3,7 +3,6 @@
 The public API; everything else is internal to the package.
 """
 
-from indexer.analysis import setup_jieba as warm_up
 from indexer.errors import (
     ArticleError,
     IndexBusyError,
@@ -13,7 +12,7 @@ from indexer.errors import (
 )
 from indexer.index.build import reindex
 from indexer.index.reader import SearchIndex, open_index
-from indexer.index.store import index_exists
+from indexer.index.store import index_exists, warm_up
 from indexer.models import (
     Article,
     ArticleView,

@@ -74,7 +74,6 @@ def default_config(instance_path: str) -> dict:
         QUERY_LOG=os.path.join(instance_path, "querylog.sqlite"),  # "": no log
         HOT_DAYS=7,
         HOT_MIN_COUNT=2,  # searches before a query may show as hot
-        JIEBA_CACHE_DIR=instance_path,
         # /admin exists only with a token (SEARCH_ADMIN_TOKEN, or FLASK_ADMIN_TOKEN)
         ADMIN_TOKEN=os.environ.get("SEARCH_ADMIN_TOKEN", ""),
         **admin.DEFAULTS,

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     """Load jieba, open the synonyms, the query log and the index (building
     the index first when it is missing and the app may)."""
     config = app.config
-    indexer.warm_up(cache_dir=config["JIEBA_CACHE_DIR"])  # jieba's dictionary, loaded once
+    indexer.warm_up(config["INDEX_DIR"])  # jieba's dictionary, loaded once
     app.extensions["synonyms"] = indexer.SynonymFile(
         config["SYNONYMS_FILE"], config["SYNONYMS_LOCAL"] or None
     )

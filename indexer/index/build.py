@@ -23,13 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import places
-from indexer.analysis import setup_jieba
 from indexer.errors import CorpusEmptyError
 from indexer.index.prepare import prepare_file
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
-    FILES,
-    MANIFEST,
+    GenerationFiles,
     current_generation,
     generation_name,
     generation_number,
@@ -37,30 +35,18 @@ from indexer.index.store import (
     publish,
     read_json,
     remove_stale,
+    warm_up,
     writer_lock,
 )
 from indexer.index.writer import GenerationWriter
 from indexer.ingest.corpus import file_hash, scan_corpus, stat_key
 from indexer.models import FileFailure, ReindexReport
-from indexer.vocab.table import VOCAB_FILE
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
 PARALLEL_THRESHOLD = 500  # changed files from which Whoosh writes in several processes
-PER_GENERATION = {
-    MANIFEST,
-    FILES,
-    "docmap.npy",
-    "dead.npy",
-    "field_lengths.npy",
-    "dates.npy",
-    "columns.npy",
-    "column_names.npy",
-    "places.npy",
-    VOCAB_FILE,
-}
 
 
 def reindex(
@@ -91,11 +77,11 @@ def reindex(
 
 def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexReport:
     prev_name = current_generation(index_dir)
-    prev = index_dir / prev_name if prev_name else None
-    manifest = read_json(prev / MANIFEST) if prev else None
-    if not _same_schema(manifest):
-        full = True
-    old_files: dict = {} if full else read_json(prev / FILES)
+    prev = GenerationFiles(index_dir / prev_name) if prev_name else None
+    manifest = read_json(prev.path(prev.MANIFEST)) if prev else None
+    if full or not _same_schema(manifest):
+        full, prev, manifest = True, None, None  # build from nothing
+    old_files: dict = read_json(prev.path(prev.FILES)) if prev else {}
     report = ReindexReport(full=full)
     with _timed("compared the corpus with the index"):
         plan = _plan(corpus_dir, old_files, report)
@@ -105,19 +91,19 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
             "refusing to empty the index (is the folder mounted?). "
             "Use --full to rebuild it from what is there."
         )
-    if not full and not plan.changed and not plan.deleted:
+    if manifest is not None and not plan.changed and not plan.deleted:
         report.documents = manifest["documents"]
         report.generation = generation_number(prev_name)
         return report
-    setup_jieba(index_dir / "cache")  # before Whoosh forks its writer processes
+    warm_up(index_dir)  # before Whoosh forks its writer processes
     number = generation_number(prev_name) + 1
     tmp = index_dir / f"{generation_name(number)}.tmp-{os.getpid()}"
     tmp.mkdir()
-    if not full:
-        _link_generation(prev, tmp)
+    if prev is not None:
+        _link_generation(prev.folder, tmp)
     writer = GenerationWriter(
         tmp,
-        None if full else manifest,
+        manifest,
         old_files,
         plan.touched,
         _writer_procs(procs, len(plan.changed)),
@@ -129,7 +115,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
                 writer.add(prepare_file((path, corpus_dir)), report)
                 if progress:
                     progress(i, len(plan.changed))
-        _finish(writer, report, None if full else prev)  # a full build renews the pinyin
+        _finish(writer, report, prev.folder if prev else None)  # a full build renews the pinyin
     except BaseException:
         # Stop Whoosh's writer processes (they would wait for work forever)
         # and drop the half-built generation; the live one is untouched.
@@ -193,15 +179,15 @@ def _sha256(path: Path) -> str:
 
 
 def _link_generation(prev: Path, tmp: Path) -> None:
-    """Share the previous generation's immutable files by hard links. Files
-    that change per generation are written anew, so the previous generation
-    is never modified through a link."""
+    """Share the previous generation's write-once files by hard links. Only
+    the kinds GenerationFiles.shared names are linked; everything else is
+    written anew, so the previous generation is never modified through a link."""
     for src in prev.rglob("*"):
         rel = src.relative_to(prev)
         dst = tmp / rel
         if src.is_dir():
             dst.mkdir(parents=True, exist_ok=True)
-        elif rel.name not in PER_GENERATION and not rel.name.endswith("WRITELOCK"):
+        elif GenerationFiles.shared(rel):
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.link(src, dst)
 

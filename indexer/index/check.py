@@ -23,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
-from indexer.index.store import FILES, MANIFEST, current_generation, read_json
+from indexer.index.store import GenerationFiles, current_generation, read_json
 from indexer.ingest.corpus import article_id, file_hash, iter_corpus_files
 from indexer.models import FileFailure
 
@@ -88,10 +88,11 @@ def check_index(corpus_dir: str | Path, index_dir: str | Path) -> CheckReport:
     generation = index_dir / name
     report = CheckReport(generation=name)
     # A damaged file can fail to load in any way; that failure is the finding.
+    layout = GenerationFiles(generation)
     try:
-        files: dict = read_json(generation / FILES)
+        files: dict = read_json(layout.path(layout.FILES))
     except Exception as e:
-        report.add("unreadable index", f"{generation}: {type(e).__name__}: {FILES}: {e}")
+        report.add("unreadable index", f"{generation}: {type(e).__name__}: {layout.FILES}: {e}")
         return report
     report.files = sum(1 for entry in files.values() if entry.get("ids"))
     _compare_corpus(corpus_dir, files, report)
@@ -130,12 +131,13 @@ def _compare_corpus(corpus_dir: Path, files: dict, report: CheckReport) -> None:
 
 def _check_generation(generation: Path, files: dict, report: CheckReport) -> None:
     """The generation against itself: counts, cid <-> docnum, article ids."""
-    manifest = read_json(generation / MANIFEST)
-    docmap = _load_array(generation / "docmap.npy")
+    layout = GenerationFiles(generation)
+    manifest = read_json(layout.path(layout.MANIFEST))
+    docmap = _load_array(layout.path(layout.DOCMAP))
     chars = CharIndex.open(
-        generation / "chars",
+        layout.chars,
         manifest["segments"],
-        _load_array(generation / "dead.npy"),
+        _load_array(layout.path(layout.DEAD)),
         manifest["next_cid"],
     )
     try:
@@ -150,16 +152,19 @@ def _check_generation(generation: Path, files: dict, report: CheckReport) -> Non
             listed.setdefault(cid, []).append((rel, aid))
     counts = {
         "Whoosh": len(docs),
-        "manifest.json": int(manifest["documents"]),
+        layout.MANIFEST: int(manifest["documents"]),
         "character index": len(char_cids),
-        "files.json": sum(len(entry.get("ids", [])) for entry in files.values()),
+        layout.FILES: sum(len(entry.get("ids", [])) for entry in files.values()),
     }
     if len(set(counts.values())) > 1:
         report.add("article counts differ", ", ".join(f"{k} {v}" for k, v in counts.items()))
     _check_docmap(docmap, docs, report)
     for docnum, (aid, rel, cid) in sorted(docs.items()):
         if (rel, aid) not in listed.get(cid, []):
-            report.add("not in files.json", f"{aid} (cid {cid}, document {docnum}) from {rel}")
+            report.add(
+                f"not in {GenerationFiles.FILES}",
+                f"{aid} (cid {cid}, document {docnum}) from {rel}",
+            )
     whoosh_cids = {cid for _, _, cid in docs.values()}
     for cid in sorted(set(char_cids.tolist()) - whoosh_cids):
         report.add("character index only", f"cid {cid} has no Whoosh document")
@@ -197,14 +202,14 @@ def _check_docmap(docmap: np.ndarray, docs: dict, report: CheckReport) -> None:
         target = int(docmap[cid]) if 0 <= cid < len(docmap) else None
         if target != docnum:
             report.add(
-                "docmap.npy",
+                GenerationFiles.DOCMAP,
                 f"{aid} is document {docnum} but its cid {cid} maps to {target}",
             )
     owners = {cid for _, _, cid in docs.values()}
     for cid in np.flatnonzero(docmap >= 0).tolist():
         if cid not in owners:
             report.add(
-                "docmap.npy",
+                GenerationFiles.DOCMAP,
                 f"cid {cid} maps to document {int(docmap[cid])}, but no live article has that cid",
             )
 
@@ -213,7 +218,7 @@ def _check_duplicates(docs: dict, files: dict, report: CheckReport) -> None:
     """An article id must name one article, in Whoosh and in files.json."""
     in_whoosh = Counter(aid for aid, _, _ in docs.values())
     in_files = Counter(aid for entry in files.values() for aid in entry.get("ids", []))
-    for where, counter in (("Whoosh", in_whoosh), ("files.json", in_files)):
+    for where, counter in (("Whoosh", in_whoosh), (GenerationFiles.FILES, in_files)):
         for aid, n in sorted(counter.items()):
             if n > 1:
                 report.add("article id twice", f"{aid} is {n} articles in {where}")

@@ -19,12 +19,17 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import setup_jieba
 from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
 from indexer.index.ranking import PostingsCache
 from indexer.index.schema import SCHEMA_VERSION
-from indexer.index.store import CURRENT, MANIFEST, current_generation, read_json
+from indexer.index.store import (
+    CURRENT,
+    GenerationFiles,
+    current_generation,
+    read_json,
+    warm_up,
+)
 from indexer.vocab.lookup import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -39,7 +44,8 @@ class Generation:
     def __init__(self, path: Path):
         self.name = path.name
         self.path = path
-        self.manifest: dict = read_json(path / MANIFEST)
+        files = GenerationFiles(path)
+        self.manifest: dict = read_json(files.path(files.MANIFEST))
         if self.manifest.get("schema_version") != SCHEMA_VERSION:
             log.warning(
                 "%s was built by another version of the indexer (schema %s, expected %s): "
@@ -49,22 +55,22 @@ class Generation:
                 SCHEMA_VERSION,
             )
         self.whoosh = whoosh_index.FileIndex(FileStorage(str(path), readonly=True))
-        dead = np.load(path / "dead.npy")
+        dead = np.load(files.path(files.DEAD))
         self.chars = CharIndex.open(
-            path / "chars", self.manifest["segments"], dead, self.manifest["next_cid"]
+            files.chars, self.manifest["segments"], dead, self.manifest["next_cid"]
         )
-        self.docmap = np.load(path / "docmap.npy", mmap_mode="r")
-        self.field_lengths = np.load(path / "field_lengths.npy", mmap_mode="r")
-        self.dates = np.load(path / "dates.npy", mmap_mode="r")
-        if (path / "columns.npy").exists():
-            self.columns = np.load(path / "columns.npy", mmap_mode="r")
-            self.column_names = np.load(path / "column_names.npy").tolist()
+        self.docmap = np.load(files.path(files.DOCMAP), mmap_mode="r")
+        self.field_lengths = np.load(files.path(files.FIELD_LENGTHS), mmap_mode="r")
+        self.dates = np.load(files.path(files.DATES), mmap_mode="r")
+        if files.path(files.COLUMNS).exists():
+            self.columns = np.load(files.path(files.COLUMNS), mmap_mode="r")
+            self.column_names = np.load(files.path(files.COLUMN_NAMES)).tolist()
         else:  # built by an older version (warned above): no column filter or facet
             self.columns = np.zeros(len(self.dates), dtype=np.int32)
             self.column_names = [""]
         self.place_names: list[str] = self.manifest.get("places", [])
-        if (path / "places.npy").exists():
-            self.places = np.load(path / "places.npy", mmap_mode="r")
+        if files.path(files.PLACES).exists():
+            self.places = np.load(files.path(files.PLACES), mmap_mode="r")
         else:
             self.places = np.zeros(len(self.dates), dtype=np.int32)
         self.postings = PostingsCache()
@@ -131,7 +137,7 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        setup_jieba(self.index_dir / "cache")
+        warm_up(self.index_dir)
         self.generation = self._open_current()
 
     def _open_current(self) -> Generation:

@@ -2,16 +2,12 @@
 writer publishes a new one atomically. Opening a generation for searching is
 reader.py's job.
 
-Layout of an index folder::
+Layout of an index folder (every name is :class:`GenerationFiles`' or
+this module's)::
 
     CURRENT            name of the live generation, replaced with os.replace
-    g000007/           one complete, immutable generation:
-        MAIN_*.toc ... Whoosh's files (word fields, stored fields)
-        chars/         the character index segments (chars.py)
-        manifest.json  schema version, character segments, next cid
-        docmap.npy     cid -> Whoosh document number
-        dead.npy       cids of deleted or replaced articles
-        files.json     per corpus file: size, mtime, sha256, ids, cids
+    cache/             jieba's dictionary cache (analysis.setup_jieba)
+    g000007/           one complete, immutable generation (GenerationFiles)
     writer.lock        held (flock) by the one running reindex
     g000008.tmp-123/   a generation being built; removed if its writer died
 
@@ -26,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import fnmatch
 import json
 import os
 import shutil
@@ -33,16 +30,113 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from indexer.analysis import setup_jieba
 from indexer.errors import IndexBusyError
+from indexer.vocab.table import SEGMENT_TERMS, VOCAB_FILE
 
 CURRENT = "CURRENT"
 LOCK = "writer.lock"
-MANIFEST = "manifest.json"
-FILES = "files.json"
+JIEBA_CACHE = "cache"
 KEEP_GENERATIONS = 3
+
+
+@dataclass(frozen=True)
+class GenerationFiles:
+    """Every file of one generation folder, named here and nowhere else
+    (the vocabulary's two names are vocab/table.py's, the lower room that
+    reads and writes them).
+
+    A file is one of two kinds. *Shared* files are written once under a
+    name of their own and never again: Whoosh's segment files and table of
+    contents (Whoosh writes a new one under the next number), the character
+    index segments (chars/), and the per-segment caches. The next generation
+    carries them over by hard link. Every other file is *rewritten* by each
+    generation; a link to it would let the new generation's write change
+    the previous one under its readers. So linking is decided by
+    :meth:`shared`, which says yes only to the shared kinds: an array added
+    later is written anew until it is named here as shared.
+    """
+
+    folder: Path
+
+    MANIFEST: ClassVar[str] = "manifest.json"  # written last: makes the generation whole
+    FILES: ClassVar[str] = "files.json"  # per corpus file: stat, sha256, ids, cids
+    DOCMAP: ClassVar[str] = "docmap.npy"  # cid -> Whoosh document number
+    DEAD: ClassVar[str] = "dead.npy"  # cids of deleted or replaced articles
+    FIELD_LENGTHS: ClassVar[str] = "field_lengths.npy"  # per document, for BM25F
+    DATES: ClassVar[str] = "dates.npy"  # per document, YYYYMMDD
+    COLUMNS: ClassVar[str] = "columns.npy"  # per document, a number into COLUMN_NAMES
+    COLUMN_NAMES: ClassVar[str] = "column_names.npy"
+    PLACES: ClassVar[str] = "places.npy"  # per document, bit mask of counties
+    VOCABULARY: ClassVar[str] = VOCAB_FILE  # words and pinyin (vocab/)
+    REWRITTEN: ClassVar[tuple[str, ...]] = (
+        MANIFEST,
+        FILES,
+        DOCMAP,
+        DEAD,
+        FIELD_LENGTHS,
+        DATES,
+        COLUMNS,
+        COLUMN_NAMES,
+        PLACES,
+        VOCABULARY,
+    )
+
+    CHARS: ClassVar[str] = "chars"  # character index segments (chars.py names them)
+    SEGMENT_ARRAYS: ClassVar[str] = "seg-{}.npz"  # per Whoosh segment: writer.py's arrays
+    SEGMENT_TERMS: ClassVar[str] = SEGMENT_TERMS  # per Whoosh segment: its term counts
+    WHOOSH_LOCK: ClassVar[str] = "MAIN_WRITELOCK"  # Whoosh's writer lock, never carried over
+
+    def path(self, name: str) -> Path:
+        """One of the names above in this generation's folder."""
+        return self.folder / name
+
+    @property
+    def chars(self) -> Path:
+        return self.folder / self.CHARS
+
+    def segment_arrays(self, segment_id: str) -> Path:
+        return self.folder / self.SEGMENT_ARRAYS.format(segment_id)
+
+    def all_segment_arrays(self) -> dict[str, Path]:
+        """Whoosh segment id -> its cached arrays, for every cache present."""
+        prefix, suffix = self.SEGMENT_ARRAYS.split("{}")
+        return {
+            p.name[len(prefix) : -len(suffix)]: p
+            for p in self.folder.glob(self.SEGMENT_ARRAYS.format("*"))
+        }
+
+    @classmethod
+    def shared(cls, relpath: Path) -> bool:
+        """Whether the file at ``relpath`` (inside a generation folder) is
+        written once and may be carried to the next generation by hard link."""
+        name = relpath.name
+        if relpath.parts[0] == cls.CHARS:
+            return True
+        if name == cls.WHOOSH_LOCK or name in cls.REWRITTEN:
+            return False
+        whoosh = name.startswith("MAIN_") or (name.startswith("_MAIN_") and name.endswith(".toc"))
+        per_segment = any(
+            fnmatch.fnmatchcase(name, pattern.format("*"))
+            for pattern in (cls.SEGMENT_ARRAYS, cls.SEGMENT_TERMS)
+        )
+        return whoosh or per_segment
+
+
+def jieba_cache_dir(index_dir: str | Path) -> Path:
+    """Where jieba keeps its dictionary cache: in the index folder, so every
+    process using one index (reindex, watch, the web app) shares one cache."""
+    return Path(index_dir) / JIEBA_CACHE
+
+
+def warm_up(index_dir: str | Path) -> None:
+    """Load jieba once per process, its cache in the index's folder: the
+    one call that decides where (reindex, open_index and the app all make it)."""
+    setup_jieba(jieba_cache_dir(index_dir))
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -51,7 +145,7 @@ def current_generation(index_dir: Path) -> str | None:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    return name if name and (index_dir / name / MANIFEST).exists() else None
+    return name if name and (index_dir / name / GenerationFiles.MANIFEST).exists() else None
 
 
 def index_exists(index_dir: str | Path) -> bool:

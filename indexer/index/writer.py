@@ -21,7 +21,7 @@ from indexer import places
 from indexer.index import chars
 from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
-from indexer.index.store import FILES, MANIFEST, write_json
+from indexer.index.store import GenerationFiles, write_json
 from indexer.models import FileFailure, ReindexReport
 from indexer.vocab.build import write_vocabulary
 
@@ -47,7 +47,8 @@ class GenerationWriter:
         procs: int,
     ):
         self.folder = folder
-        self.chars_dir = folder / "chars"
+        self.out = GenerationFiles(folder)
+        self.chars_dir = self.out.chars
         self.chars_dir.mkdir(exist_ok=True)
         self.files = {k: dict(v) for k, v in old_files.items()}
         for rel, stat in touched.items():
@@ -60,7 +61,8 @@ class GenerationWriter:
         else:
             self.segments = list(manifest["segments"])
             self.next_cid = manifest["next_cid"]
-            self.dead = np.load(folder.parent / manifest["generation"] / "dead.npy")
+            previous = GenerationFiles(folder.parent / manifest["generation"])
+            self.dead = np.load(previous.path(previous.DEAD))
             self.ix = FileStorage(str(folder)).open_index()
         # Several processes each write their own segment, kept as they are
         # (multisegment): merging them would cost a third of the build.
@@ -198,16 +200,17 @@ class GenerationWriter:
                     live[list(leaf.segment().deleted_docs())] = False
                 docmap[cids[live]] = offset + np.flatnonzero(live)
             self._drop_unused_segment_arrays({leaf.segment().segment_id() for leaf, _ in leaves})
-        np.save(self.folder / "field_lengths.npy", lengths)
-        np.save(self.folder / "dates.npy", dates)
+        out = self.out
+        np.save(out.path(out.FIELD_LENGTHS), lengths)
+        np.save(out.path(out.DATES), dates)
         names, codes = np.unique(columns.astype(str), return_inverse=True)
-        np.save(self.folder / "columns.npy", codes.astype(np.int32))
-        np.save(self.folder / "column_names.npy", names)
-        np.save(self.folder / "places.npy", masks)
+        np.save(out.path(out.COLUMNS), codes.astype(np.int32))
+        np.save(out.path(out.COLUMN_NAMES), names)
+        np.save(out.path(out.PLACES), masks)
         return docmap, int(np.count_nonzero(docmap >= 0))
 
     def _segment_arrays(self, leaf) -> dict[str, np.ndarray]:
-        path = self.folder / f"seg-{leaf.segment().segment_id()}.npz"
+        path = self.out.segment_arrays(leaf.segment().segment_id())
         if path.exists():
             with np.load(path) as cached:
                 return dict(cached)
@@ -230,8 +233,8 @@ class GenerationWriter:
 
     def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
         """Remove the cached arrays of segments Whoosh merged away."""
-        for path in self.folder.glob("seg-*.npz"):
-            if path.stem[4:] not in segment_ids:
+        for segment_id, path in self.out.all_segment_arrays().items():
+            if segment_id not in segment_ids:
                 path.unlink()
 
     def write_vocabulary(self, previous: Path | None) -> None:
@@ -242,11 +245,12 @@ class GenerationWriter:
     def finish(self, docmap: np.ndarray, documents: int) -> None:
         """Write the rest of the generation: the docmap and dead articles,
         files.json, and last manifest.json, which makes the generation whole."""
-        np.save(self.folder / "docmap.npy", docmap)
-        np.save(self.folder / "dead.npy", self.dead)
-        write_json(self.folder / FILES, self.files)
+        out = self.out
+        np.save(out.path(out.DOCMAP), docmap)
+        np.save(out.path(out.DEAD), self.dead)
+        write_json(out.path(out.FILES), self.files)
         write_json(
-            self.folder / MANIFEST,
+            out.path(out.MANIFEST),
             {
                 "schema_version": SCHEMA_VERSION,
                 "generation": self.folder.name.split(".tmp-")[0],

@@ -26,7 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from indexer.vocab.table import CJK, CJK_RUN, MAX_CHARS, MIN_CHARS, VOCAB_FILE, Table
+from indexer.vocab.table import (
+    CJK,
+    CJK_RUN,
+    MAX_CHARS,
+    MIN_CHARS,
+    SEGMENT_TERMS,
+    VOCAB_FILE,
+    Table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +95,7 @@ def _doc_frequencies(reader: Any, folder: Path) -> tuple[dict[str, int], dict[st
             for word, n in seg.items():
                 counts[word] = counts.get(word, 0) + n
         used.add(path)
-    for stale in set(folder.glob("vocab-seg-*.npz")) - used:
+    for stale in set(folder.glob(SEGMENT_TERMS.format("*"))) - used:
         stale.unlink()  # a segment Whoosh merged away
     return body, title
 
@@ -95,7 +103,7 @@ def _doc_frequencies(reader: Any, folder: Path) -> tuple[dict[str, int], dict[st
 def _segment_cache(leaf: Any, folder: Path) -> Path | None:
     """Where a segment's counts are kept; None for a reader without segment."""
     segment = leaf.segment() if hasattr(leaf, "segment") else None
-    return folder / f"vocab-seg-{segment.segment_id()}.npz" if segment else None
+    return folder / SEGMENT_TERMS.format(segment.segment_id()) if segment else None
 
 
 def _cached_terms(path: Path) -> tuple[dict[str, int], dict[str, int]] | None:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 VOCAB_FILE = "vocabulary.txt"
+SEGMENT_TERMS = "vocab-seg-{}.npz"  # per Whoosh segment: its term counts (build.py)
 FORMAT = "#xsbn-vocab/1"
 _LINES = 9  # header and eight columns
 

@@ -15,7 +15,7 @@ import pytest
 from indexer import reindex
 from indexer.cli import cli
 from indexer.index.check import check_index
-from indexer.index.store import FILES, MANIFEST, current_generation, read_json, write_json
+from indexer.index.store import GenerationFiles, current_generation, read_json, write_json
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 DALUO = "2020-12-01-daluo-qiangbian-gufang-gbk.txt"
@@ -141,15 +141,15 @@ def _docmap_points_a_dead_cid_at_a_document(gen: Path) -> None:
 
 
 def _article_dropped_from_files_json(gen: Path) -> None:
-    files = read_json(gen / FILES)
+    files = read_json(gen / GenerationFiles.FILES)
     files[DALUO]["ids"], files[DALUO]["cids"] = [], []
-    write_json(gen / FILES, files)
+    write_json(gen / GenerationFiles.FILES, files)
 
 
 def _article_listed_twice_in_files_json(gen: Path) -> None:
-    files = read_json(gen / FILES)
+    files = read_json(gen / GenerationFiles.FILES)
     files["copy.txt"] = dict(files[DALUO])
-    write_json(gen / FILES, files)
+    write_json(gen / GenerationFiles.FILES, files)
 
 
 def _live_article_marked_dead(gen: Path) -> None:
@@ -157,9 +157,9 @@ def _live_article_marked_dead(gen: Path) -> None:
 
 
 def _manifest_count_wrong(gen: Path) -> None:
-    manifest = read_json(gen / MANIFEST)
+    manifest = read_json(gen / GenerationFiles.MANIFEST)
     manifest["documents"] = 7
-    write_json(gen / MANIFEST, manifest)
+    write_json(gen / GenerationFiles.MANIFEST, manifest)
 
 
 def _docmap_file_truncated(gen: Path) -> None:
@@ -222,7 +222,7 @@ def test_damage_to_the_generation_is_reported(
     expected: list[str],
 ):
     damaged = copy_index(built, tmp_path / "damaged")
-    files = read_json(built / current_generation(built) / FILES)
+    files = read_json(built / current_generation(built) / GenerationFiles.FILES)
     by_cid = {
         cid: aid for e in files.values() for aid, cid in zip(e["ids"], e["cids"], strict=True)
     }
@@ -249,7 +249,7 @@ def _character_segment_deleted(gen: Path) -> None:
 
 
 def _files_json_cut_short(gen: Path) -> None:
-    (gen / FILES).write_bytes((gen / FILES).read_bytes()[:100])
+    (gen / GenerationFiles.FILES).write_bytes((gen / GenerationFiles.FILES).read_bytes()[:100])
 
 
 @pytest.mark.parametrize(
