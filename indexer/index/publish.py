@@ -34,7 +34,7 @@ from pathlib import Path
 from indexer.errors import IndexMissingError, PublishError
 from indexer.index.store import (
     CURRENT,
-    MANIFEST,
+    GenerationFiles,
     current_generation,
     generation_number,
     prune,
@@ -47,7 +47,7 @@ from indexer.index.store import publish as switch_to
 # on an unreachable host instead of hanging; rsync stops a stalled transfer.
 SSH_COMMAND = "ssh -o BatchMode=yes -o ConnectTimeout=10"
 RSYNC_TIMEOUT_S = 120
-SKIPPED = re.compile(r"WRITELOCK$")  # Whoosh's lock file, never part of a generation
+SKIPPED = re.compile(re.escape(GenerationFiles.WHOOSH_LOCK) + "$")  # never part of a generation
 
 
 @dataclass
@@ -108,7 +108,9 @@ def publish_local(source: Path, dest: Path) -> PublishReport:
         remove_stale(dest)  # what an interrupted publish left
         theirs = current_generation(dest)
         _refuse_going_back(dest, name, theirs)
-        if theirs == name and _same_file(source / MANIFEST, dest / name / MANIFEST):
+        if theirs == name and _same_file(
+            source / GenerationFiles.MANIFEST, dest / name / GenerationFiles.MANIFEST
+        ):
             report.already_current = True
             return report
         tmp = dest / f"{name}.tmp-{os.getpid()}"
@@ -213,8 +215,8 @@ class RsyncReplica:
             theirs = self._fetch_text(f"{CURRENT}", work)
             theirs = theirs.strip() if theirs else None
             _refuse_going_back(self.remote, name, theirs)
-            if theirs == name and self._fetch_text(f"{name}/{MANIFEST}", work) == (
-                source / MANIFEST
+            if theirs == name and self._fetch_text(f"{name}/{GenerationFiles.MANIFEST}", work) == (
+                source / GenerationFiles.MANIFEST
             ).read_text(encoding="utf-8"):
                 report.already_current = True
                 return report

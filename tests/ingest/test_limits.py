@@ -11,7 +11,7 @@ import pytest
 
 from indexer import reindex
 from indexer.errors import ArticleError
-from indexer.index.store import FILES, current_generation, read_json
+from indexer.index.store import GenerationFiles, current_generation, read_json
 from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_LINE_FAILURES
 from indexer.ingest.load import load_bytes
 from indexer.models import Article, FileFailure
@@ -32,7 +32,9 @@ def test_a_million_bad_lines_report_the_first_few_and_a_count(tmp_path):
     summary = FileFailure("flood.jsonl", f"{bad - MAX_LINE_FAILURES:,} more bad lines not listed")
     assert report.added == ["flood.jsonl"]
     assert report.failed == sorted([*listed, summary], key=lambda f: f.path)
-    files = read_json(tmp_path / "index" / current_generation(tmp_path / "index") / FILES)
+    files = read_json(
+        tmp_path / "index" / current_generation(tmp_path / "index") / GenerationFiles.FILES
+    )
     assert len(files["flood.jsonl"]["failures"]) == MAX_LINE_FAILURES + 1
     again = reindex(corpus, tmp_path / "index")  # a no-op reindex reports the same, no more
     assert again.failed == report.failed
