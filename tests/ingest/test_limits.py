@@ -134,3 +134,46 @@ def test_only_http_addresses_are_kept(url, kept):
     line = json.dumps({"title": "标题", "body": "正文", "url": url})
     articles, _ = load_bytes(line.encode(), "u.jsonl")
     assert articles[0].url == kept
+
+
+PAGE = "<html><head><title>标题 - 西双版纳先锋</title></head><body><h1>标题</h1>{}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<div>" * 2_000 + "<p>正文。</p>" + "</div>" * 2_000,  # 40,000 in the attack
+        "<section><DIV class=x>" * 300 + "<p>正文。</p>",  # never closed
+        "<span>" * 2_000 + "<p>正文。</p>" + "</span>" * 2_000,  # parsed, then measured
+    ],
+)
+def test_deeply_nested_pages_are_refused_by_name(inner):
+    with pytest.raises(ArticleError) as e:
+        load_bytes(PAGE.format(inner).encode(), "deep.html")
+    assert str(e.value) == "deep.html: elements nested more than 256 deep"
+
+
+def test_page_text_is_read_once_however_deep_the_page(monkeypatch):
+    """Reading every element's text costs the page once per level of
+    nesting; only short elements (title and info-line candidates) are read."""
+    from indexer.ingest.formats import html
+
+    read = []
+    real = html.node_text
+    monkeypatch.setattr(html, "node_text", lambda node: read.append(real(node)) or read[-1])
+    text = "边疆党建长廊建设。" * 5_000
+    nested = '<div class="content"><span>' * 120 + f"<p>{text}</p>" + "</span></div>" * 120
+    page = PAGE.format('<p class="info">来源：西双版纳先锋 发布时间：2021-10-01</p>' + nested)
+    (article,), _ = load_bytes(page.encode(), "wide.html")
+    assert (article.title, article.date, article.body) == ("标题", "2021-10-01", text)
+    assert sum(len(t) for t in read) < 1_000  # the old reader: 120 × 45,000
+
+
+def test_an_oversized_page_is_refused_before_parsing():
+    page = PAGE.format("<p>" + "党" * 1_000_000 + "</p>")
+    with pytest.raises(ArticleError) as e:
+        load_bytes(page.encode(), "huge.html")
+    assert e.value.reason == (
+        f"page too long: {len(page):,} characters, the limit is 1,000,000; "
+        "split it into smaller files"
+    )

@@ -19,7 +19,15 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from indexer.errors import ArticleError
 from indexer.ingest.dates import find_date, parse_date
 from indexer.ingest.decode import decode_html, text_lines
-from indexer.ingest.formats.html_text import body_paragraphs, collapse_space, node_text
+from indexer.ingest.formats.html_text import (
+    TextSize,
+    TooDeepError,
+    body_paragraphs,
+    collapse_space,
+    node_text,
+    text_sizes,
+)
+from indexer.ingest.limits import MAX_HTML_DEPTH
 from indexer.ingest.meta import meta_date, parse_meta_line
 from indexer.models import Article
 
@@ -65,23 +73,40 @@ _TITLE_SUFFIX_RE = re.compile(r"\s*[-_|—–－｜]+\s*([^-_|—–－｜]+?)\s
 _CRUMB_SEPARATOR_RE = re.compile(r"[>›»→＞/|]+")
 _CRUMB_LABEL_RE = re.compile(r"^您?(?:现在)?(?:的|当前)?(?:所在)?位置\s*[:：]?\s*")
 _MAX_INFO_LINE = 200
+# Block elements whose start tag makes an HTML parser look down its stack of
+# open elements (to close a <p>): nested thousands deep, parsing alone takes
+# time quadratic in the depth, so their nesting is counted before parsing.
+_BLOCK_TAG_RE = re.compile(
+    r"<(/?)(?:div|section|article|aside|blockquote|center|details|dl|fieldset|figure"
+    r"|figcaption|footer|header|hgroup|main|nav|ol|ul|menu|dir|form|address|dialog"
+    r"|summary|search|pre|listing|h[1-6])(?=[\s/>])",
+    re.IGNORECASE,
+)
+_MAX_TITLE = 500  # a "title" element holding more is a wrapper, not the title
+# An element is read for a short line only when its spacing and nodes stay
+# within this multiple of the line's length (pretty-printed markup is far below).
+_SHORT_SLACK = 20
 
 
 def parse_html(html: str | bytes, article_id: str) -> Article:
     """Parse one saved article page; raises ArticleError without title or text."""
     if isinstance(html, bytes):
         html = decode_html(html)
+    if _block_depth(html) > MAX_HTML_DEPTH:
+        raise ArticleError(article_id, f"elements nested more than {MAX_HTML_DEPTH} deep")
     tree = LexborHTMLParser(html.lstrip("\ufeff"))
     for node in tree.css(NEVER_TEXT):
         node.decompose()
+    sizes = _measure(tree, article_id)
     metas = _meta_tags(tree)
-    title = _find_title(tree, metas)
+    title = _find_title(tree, metas, sizes)
     if not title:
         raise ArticleError(article_id, "no title found")
-    info = _info_fields(tree)
-    column = metas.get("columnname") or _breadcrumb_column(tree, title)
+    info = _info_fields(tree, sizes)
+    column = metas.get("columnname") or _breadcrumb_column(tree, title, sizes)
     _drop_noise(tree)
-    body, trailing_source = body_paragraphs(_main_container(tree), title)
+    container = _main_container(tree, _measure(tree, article_id))
+    body, trailing_source = body_paragraphs(container, title)
     if not body:
         raise ArticleError(article_id, "no article text found")
     return Article(
@@ -94,6 +119,34 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
         url=metas.get("og:url", ""),
         file=article_id,
     )
+
+
+def _block_depth(html: str) -> int:
+    """How deep block elements nest, counted from the tags (linear, before
+    parsing): an upper bound of the parser's depth for them."""
+    depth = deepest = 0
+    for m in _BLOCK_TAG_RE.finditer(html):
+        depth = max(0, depth - 1) if m[1] else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _measure(tree: LexborHTMLParser, article_id: str) -> dict[int, TextSize]:
+    """Text sizes of the page's elements (html_text.text_sizes); ArticleError
+    when they nest deeper than any real page."""
+    try:
+        return text_sizes(tree.root, MAX_HTML_DEPTH) if tree.root else {}
+    except TooDeepError as e:
+        raise ArticleError(article_id, str(e)) from None
+
+
+def _is_short(node: LexborNode, sizes: dict[int, TextSize], limit: int) -> bool:
+    """Whether ``node``'s text may be at most ``limit`` characters, judged
+    from its size alone: only such elements are read for a title or an info
+    line, so reading them costs the page's size a bounded number of times."""
+    size = sizes.get(node.mem_id)
+    slack = limit * _SHORT_SLACK
+    return size is not None and size.visible <= limit and size.raw <= slack and size.nodes <= slack
 
 
 def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
@@ -113,20 +166,23 @@ def _meta_tag_date(metas: dict[str, str]) -> str | None:
     return next((d for v in values if (d := parse_date(v) or find_date(v))), None)
 
 
-def _find_title(tree: LexborHTMLParser, metas: dict[str, str]) -> str:
+def _find_title(tree: LexborHTMLParser, metas: dict[str, str], sizes: dict[int, TextSize]) -> str:
     """The article title: og:title, ArticleTitle, a heading outside the chrome, <title>.
 
     Each candidate loses a trailing site name (" - 西双版纳先锋"), and one that is
     only the site name (a logo, a lazy og:title) is passed over.
     """
     title_tag = tree.css_first("title")
+    if title_tag is not None and not _is_short(title_tag, sizes, _MAX_TITLE):
+        title_tag = None
     site_names = {metas.get("og:site_name", ""), metas.get("sitename", "")}
     page_title = _strip_site_suffix(
         node_text(title_tag) if title_tag else "", site_names, learn=True
     )
     candidates = [metas.get("og:title", ""), metas.get("articletitle", "")]
     for selector in TITLE_SELECTORS:
-        candidates += [node_text(n) for n in tree.css(selector) if not _in_noise(n)]
+        nodes = [n for n in tree.css(selector) if _is_short(n, sizes, _MAX_TITLE)]
+        candidates += [node_text(n) for n in nodes if not _in_noise(n)]
     for candidate in [*candidates, page_title]:
         title = _strip_site_suffix(collapse_space(candidate), site_names)
         if title and title not in site_names:
@@ -149,7 +205,7 @@ def _strip_site_suffix(title: str, site_names: set[str], learn: bool = False) ->
     return title
 
 
-def _info_fields(tree: LexborHTMLParser) -> dict[str, str]:
+def _info_fields(tree: LexborHTMLParser, sizes: dict[int, TextSize]) -> dict[str, str]:
     """Fields of the page's 来源 / 发布时间 info line.
 
     Sites put the fields in one element or one ``<span>`` each, beside widgets
@@ -157,7 +213,8 @@ def _info_fields(tree: LexborHTMLParser) -> dict[str, str]:
     from its own span when there is one, not from a cluttered parent.
     """
     nodes = tree.body.traverse() if tree.body else []
-    lines = {node_text(n) for n in nodes if n.tag in INFO_TAGS}
+    short = (n for n in nodes if n.tag in INFO_TAGS and _is_short(n, sizes, _MAX_INFO_LINE))
+    lines = {node_text(n) for n in short}
     fields: dict[str, str] = {}
     for line in sorted((ln for ln in lines if len(ln) <= _MAX_INFO_LINE), key=len):
         for key, value in (parse_meta_line(line) or {}).items():
@@ -166,11 +223,13 @@ def _info_fields(tree: LexborHTMLParser) -> dict[str, str]:
     return fields
 
 
-def _breadcrumb_column(tree: LexborHTMLParser, title: str) -> str:
+def _breadcrumb_column(tree: LexborHTMLParser, title: str, sizes: dict[int, TextSize]) -> str:
     """The column (栏目) named by the breadcrumb: 首页 > 工作动态 > 正文 -> 工作动态."""
     crumb = next((n for n in tree.css("[class], [id]") if _names(n) & BREADCRUMB_WORDS), None)
     if crumb is None:
-        crumb = next((n for n in tree.css("div, p, span, td") if _is_crumb_text(n)), None)
+        candidates = tree.css("div, p, span, td")
+        short = (n for n in candidates if _is_short(n, sizes, _MAX_INFO_LINE))
+        crumb = next((n for n in short if _is_crumb_text(n)), None)
     if crumb is None:
         return ""
     fragments = text_lines(crumb.text(separator="\n"))
@@ -233,19 +292,28 @@ def _names(node: LexborNode) -> set[str]:
     return set(re.split(r"[\s_-]+", raw)) - {""}
 
 
-def _main_container(tree: LexborHTMLParser) -> LexborNode | None:
+def _main_container(tree: LexborHTMLParser, sizes: dict[int, TextSize]) -> LexborNode | None:
     """The element holding the article text: a known container, else the densest block.
 
     Density counts only text that is not inside a nested block, so the page
     wrapper (which contains everything) does not win over the article itself.
     """
+
+    def visible(node: LexborNode) -> int:
+        size = sizes.get(node.mem_id)
+        return size.visible if size else 0
+
     for selector in CONTENT_SELECTORS:
-        nodes = [n for n in tree.css(selector) if node_text(n)]
+        nodes = [n for n in tree.css(selector) if visible(n)]
         if nodes:
-            return max(nodes, key=lambda n: len(node_text(n)))
+            return max(nodes, key=visible)
 
     def own_text(node: LexborNode) -> int:
         children = node.iter(include_text=True)
-        return sum(len(c.text().strip()) for c in children if c.tag not in _CONTAINER_TAGS)
+        return sum(
+            len((c.text_content or "").strip()) if c.is_text_node else visible(c)
+            for c in children
+            if c.tag not in _CONTAINER_TAGS
+        )
 
     return max(tree.css("div, td, section, article, main"), key=own_text, default=tree.body)
