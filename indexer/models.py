@@ -25,12 +25,21 @@ class Article:
     date: str | None = None  # ISO "YYYY-MM-DD", None when the source has none
     column: str = ""  # 栏目, e.g. 工作动态
     source: str = ""  # 来源, e.g. 西双版纳先锋
-    url: str = ""  # original address when the source names one
+    source_url: str = ""  # original address (crawl, canonical link, JSON Lines url)
     file: str = ""  # corpus-relative path of the file it came from
+    # (name, original address) of each attachment whose text ends the body,
+    # each under its own attachment_heading(name) line.
+    attachments: tuple[tuple[str, str], ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.body.split("\n") if p.strip()]
+
+
+def attachment_heading(name: str) -> str:
+    """The body line that opens an attachment's text: 附件：通知.pdf (link
+    texts such as 附件1：通知.pdf are kept as they are)."""
+    return name if name.startswith("附件") else f"附件：{name}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class Hit:
     column: str
     source: str
     score: float
+    source_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,3 +157,5 @@ class ArticleView:
     title_html: str
     paragraphs_html: list[str]
     related: list[Hit] = field(default_factory=list)  # most similar articles
+    # paragraph index -> original address, for the 附件 headings
+    attachment_links: dict[int, str] = field(default_factory=dict)

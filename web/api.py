@@ -26,6 +26,7 @@ def hit_json(hit: indexer.Hit, q: str) -> dict:
         "column": hit.column,
         "source": hit.source,
         "url": url_for("views.article", article_id=hit.id, q=q or None),
+        "source_url": hit.source_url,
         "snippet_html": str(hit.snippet_html),
         "score": hit.score,
     }
@@ -43,7 +44,9 @@ def article(article_id: str):
         date=a.date,
         column=a.column,
         source=a.source,
-        url=http_url(a.url),  # also for indexes built before import dropped the others
+        url=url_for("views.article", article_id=a.id, q=q or None),
+        source_url=http_url(a.source_url),  # also for indexes built before import checked it
+        attachments=[{"name": name, "url": http_url(url)} for name, url in a.attachments],
         paragraphs_html=[str(p) for p in view.paragraphs_html],
         related=[hit_json(hit, "") for hit in view.related],
     )

@@ -15,7 +15,7 @@ from indexer.analysis import chinese_analyzer
 
 # Bump when the schema, the analyzer or the key normalisation changes: an index
 # with another version is rebuilt in full by the next reindex.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 TITLE_BOOST = 3.0
 # The word fields BM25F ranks on, in the column order of field_lengths.npy.
@@ -37,5 +37,6 @@ def make_schema() -> fields.Schema:
         column=fields.ID(stored=True, sortable=True),
         places=fields.NUMERIC(numtype=int, bits=32, signed=False, sortable=True),
         source=fields.STORED(),
-        url=fields.STORED(),
+        source_url=fields.STORED(),
+        attachments=fields.STORED(),  # [(name, original address)]
     )

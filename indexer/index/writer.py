@@ -122,7 +122,8 @@ class GenerationWriter:
             body=a.body,
             column=a.column,
             source=a.source,
-            url=a.url,
+            source_url=a.source_url,
+            attachments=[list(pair) for pair in a.attachments],
             places=doc.places,
         )
         if a.date:

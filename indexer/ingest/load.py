@@ -88,5 +88,6 @@ def safe_article(article: Article) -> Article:
         body=strip_unsafe(article.body),
         column=strip_unsafe(article.column),
         source=strip_unsafe(article.source),
-        url=http_url(article.url),
+        source_url=http_url(article.source_url),
+        attachments=tuple((strip_unsafe(n), http_url(u)) for n, u in article.attachments),
     )

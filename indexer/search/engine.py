@@ -16,7 +16,7 @@ import numpy as np
 from indexer.errors import QueryError
 from indexer.index.ranking import bm25f
 from indexer.index.reader import Generation, SearchIndex
-from indexer.models import Article, ArticleView, SearchPage, Step
+from indexer.models import Article, ArticleView, SearchPage, Step, attachment_heading
 from indexer.search.facets import Filters, facet_counts, narrow
 from indexer.search.fallback import FEW_RESULTS, candidate, did_you_mean, fallback
 from indexer.search.highlight import highlight
@@ -137,8 +137,9 @@ def get_article(ix: SearchIndex, article_id: str) -> Article | None:
         date=fields.get("date"),
         column=fields.get("column", ""),
         source=fields.get("source", ""),
-        url=fields.get("url", ""),
+        source_url=fields.get("source_url", ""),
         file=fields.get("file", ""),
+        attachments=tuple((name, url) for name, url in fields.get("attachments", [])),
     )
 
 
@@ -156,4 +157,11 @@ def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView |
         title_html=highlight(article.title, needles),
         paragraphs_html=[highlight(p, needles) for p in article.paragraphs],
         related=related(ix, article_id),
+        attachment_links=attachment_links(article),
     )
+
+
+def attachment_links(article: Article) -> dict[int, str]:
+    """Paragraph index -> original address of each 附件 heading in the body."""
+    links = {attachment_heading(name): url for name, url in article.attachments}
+    return {i: links[p] for i, p in enumerate(article.paragraphs) if p in links}

@@ -23,4 +23,5 @@ def make_hit(fields: dict, score: float, needles: list[str], with_snippet: bool 
         column=fields.get("column", ""),
         source=fields.get("source", ""),
         score=round(score, 4),
+        source_url=fields.get("source_url", ""),
     )

@@ -40,7 +40,7 @@ DALUO = Article(
     date="2022-03-15",
     column="工作动态",
     source="勐海县委组织部",
-    url="https://www.xsbnxf.gov.cn/gzdt/202203/t20220315_12345.html",
+    source_url="https://www.xsbnxf.gov.cn/gzdt/202203/t20220315_12345.html",
     file="daluo-dangjian.html",
 )
 
@@ -268,7 +268,7 @@ def test_jsonl_loads_good_lines_and_reports_the_bad_one():
         date="2021-10-08",
         column="组工要闻",
         source="西双版纳先锋",
-        url="https://www.xsbnxf.gov.cn/zgyw/202110/t20211008_10412.html",
+        source_url="https://www.xsbnxf.gov.cn/zgyw/202110/t20211008_10412.html",
         file="articles.jsonl",
     )
     assert [(a.date, a.column, a.source, len(a.paragraphs)) for a in articles[1:]] == [

@@ -111,7 +111,7 @@ def test_control_and_bidi_characters_are_dropped_at_import():
             body="第一段落隔离。",
             column="工作动态",
             source="西双版纳先锋",
-            url="",
+            source_url="",
             file="x.jsonl",
         )
     ]
@@ -133,7 +133,7 @@ def test_control_and_bidi_characters_are_dropped_at_import():
 def test_only_http_addresses_are_kept(url, kept):
     line = json.dumps({"title": "标题", "body": "正文", "url": url})
     articles, _ = load_bytes(line.encode(), "u.jsonl")
-    assert articles[0].url == kept
+    assert articles[0].source_url == kept
 
 
 PAGE = "<html><head><title>标题 - 西双版纳先锋</title></head><body><h1>标题</h1>{}</body></html>"

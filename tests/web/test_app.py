@@ -275,7 +275,7 @@ def test_api_search_schema(client, app):
     assert data["total_is_estimate"] is False
     assert isinstance(data["took_ms"], int | float)
     assert [hit["id"] for hit in data["hits"]] == [hit.id for hit in expected.hits]
-    keys = {"id", "path", "title", "title_html", "date", "column", "source", "url"}
+    keys = {"id", "path", "title", "title_html", "date", "column", "source", "url", "source_url"}
     keys |= {"snippet_html", "score"}
     for hit in data["hits"]:
         assert set(hit) == keys

@@ -88,7 +88,7 @@ def parse_record(line: str, relpath: str, lineno: int) -> Article:
         date=_record_date(record.get("date"), relpath, lineno),
         column=_optional_text(record, "column"),
         source=_optional_text(record, "source"),
-        url=_optional_text(record, "url"),
+        source_url=_optional_text(record, "url"),
         file=relpath,
     )
 
