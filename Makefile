@@ -2,7 +2,7 @@
 #   make serve   venv + install + index corpus/ if needed + serve on $(HOST):$(PORT)
 #   make serve-prod  the same, served by gunicorn (gunicorn.conf.py) on $(HOST):$(PROD_PORT)
 #   make demo    2,000 generated articles in instance/demo/, served with a "sample data" banner
-#   make test    venv + install + lint + the whole test suite (browser tests included)
+#   make test    venv + install + lint (ruff, mypy) + the whole test suite (browser tests included)
 #   make publish REPLICAS="web2:/srv/search/index web3:/srv/search/index"
 #                copy the live index to each read replica (README, "Several machines")
 
@@ -59,6 +59,7 @@ demo: install $(DEMO_DIR)/corpus.stamp
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: install lint
 	$(PY) -m pytest

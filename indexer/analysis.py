@@ -130,7 +130,7 @@ class JiebaTokenizer(Tokenizer):
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = word
+                t.original = word  # type: ignore[attr-defined]  # Token takes any attribute
             if positions:
                 t.pos = start_pos + pos
             if chars:

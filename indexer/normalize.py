@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # Separators inside the per-article key stream (see chars.py); a query key
 # never contains them, so no match can span them.
@@ -41,7 +42,7 @@ class _Simplified(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self._converter = None
+        self._converter: Any = None  # an opencc.OpenCC, made on first use (opencc is slow to load)
 
     def __missing__(self, cp: int) -> int:
         value = cp

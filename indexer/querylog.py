@@ -133,7 +133,7 @@ class QueryLog:
         False if it could not be recorded."""
         q = normalize_query(query)
         sql = "INSERT OR IGNORE INTO hidden (query) VALUES (?)"
-        return q is not None and self._run(lambda db: db.execute(sql, (q,)) and True, False)
+        return q is not None and self._run(lambda db: db.execute(sql, (q,)) is not None, False)
 
     def unhide(self, query: str) -> bool:
         """Let ``query`` show as a hot search again."""

@@ -201,7 +201,7 @@ def upload():
     for f in files:
         try:
             outcome.saved.append(
-                save_upload(current_app.config["CORPUS_DIR"], f.filename, f.read())
+                save_upload(current_app.config["CORPUS_DIR"], f.filename or "", f.read())
             )
         except UploadError as e:
             outcome.rejected.append({"name": e.name, "reason": e.reason})

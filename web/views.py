@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
@@ -76,7 +78,7 @@ def page_links(page: int, pages: int, radius: int = 2) -> list[int | None]:
     return links
 
 
-def facet_links(q: str, keep: dict[str, str], result: indexer.SearchPage) -> dict[str, list[dict]]:
+def facet_links(q: str, keep: dict[str, Any], result: indexer.SearchPage) -> dict[str, list[dict]]:
     """Links that narrow the results to one year, column or place, keeping the rest."""
     links: dict[str, list[dict]] = {"year": [], "column": [], "place": [], "sort": []}
     for value, count in result.facets.get("year", []):

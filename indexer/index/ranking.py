@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.searching import Searcher
 
 from indexer.index.lru import LRU
 from indexer.index.schema import RANKED_FIELDS
@@ -34,11 +35,11 @@ class PostingsCache:
     def __init__(self, size: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES):
         self._lru = LRU(size, max_bytes, lambda v: v[0].nbytes + v[1].nbytes)
 
-    def get(self, searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, searcher: Searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
         return self._lru.get((field, word), lambda: read_postings(searcher, field, word))
 
 
-def read_postings(searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(searcher: Searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
     """All (global docnum, weight) postings of ``word`` in ``field``."""
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -59,15 +60,16 @@ def _blocks(m) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     blocks decoded with numpy (its own delta decoding is a Python loop per
     posting), one posting at a time for any other matcher."""
     if not isinstance(m, W3LeafMatcher):
-        ids, weights = [], []
+        id_list, weight_list = [], []
         while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
+            id_list.append(m.id())
+            weight_list.append(m.weight())
             m.next()
-        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        yield np.array(id_list, dtype=np.int64), np.array(weight_list, dtype=np.float64)
         return
     while m.is_active():
         m._read_data()
+        assert m._data is not None  # _read_data filled it
         raw_ids, raw_weights = m._data[0], m._data[1]
         ids = np.asarray(raw_ids, dtype=np.int64)
         if not m._byteids:

@@ -13,11 +13,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
 
 from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
@@ -77,7 +77,7 @@ class Generation:
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_lock = threading.Lock()  # not _lock: borrowing must not wait on a load
         self._lock = threading.Lock()
-        self._idle: list[Any] = []
+        self._idle: list[Searcher] = []
         self._borrowed = 0
         self._retired = False
 
@@ -95,14 +95,14 @@ class Generation:
                     self._vocabulary = Vocabulary.load(self.path)
         return self._vocabulary
 
-    def borrow(self) -> Any:
+    def borrow(self) -> Searcher:
         with self._lock:
             self._borrowed += 1
             if self._idle:
                 return self._idle.pop()
         return self.whoosh.searcher()
 
-    def give_back(self, searcher: Any) -> None:
+    def give_back(self, searcher: Searcher) -> None:
         with self._lock:
             self._borrowed -= 1
             self._idle.append(searcher)
@@ -175,7 +175,7 @@ class SearchIndex:
         return self.generation.doc_count
 
     @contextmanager
-    def searcher(self) -> Iterator[tuple[Generation, Any]]:
+    def searcher(self) -> Iterator[tuple[Generation, Searcher]]:
         """(generation, Whoosh searcher) consistent with each other."""
         gen = self.generation
         searcher = gen.borrow()

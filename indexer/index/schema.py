@@ -9,7 +9,10 @@ that character index.
 
 from __future__ import annotations
 
+from typing import cast
+
 from whoosh import fields
+from whoosh.analysis import Analyzer
 
 from indexer.analysis import chinese_analyzer
 
@@ -26,7 +29,10 @@ def make_schema() -> fields.Schema:
     """Fields: id (corpus-relative path, unique), file (source file, to delete
     every article of a changed file), cid (character-index id), the ranked word
     fields, and stored display values."""
-    analyzer = chinese_analyzer()
+    # Whoosh takes any tokenizer as an analyzer (it only calls it); its
+    # hints name Analyzer. A wrapping CompositeAnalyzer would change the
+    # pickled schema and so every index on disk.
+    analyzer = cast(Analyzer, chinese_analyzer())
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         file=fields.ID(stored=True),

@@ -218,7 +218,7 @@ class GenerationWriter:
         n = leaf.doc_count_all()
         cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
         column_col, places_col = leaf.column_reader("column"), leaf.column_reader("places")
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "cids": np.array([cid_col[d] for d in range(n)], dtype=np.int64),
             "lengths": np.array(
                 [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
@@ -229,7 +229,8 @@ class GenerationWriter:
             "places": np.array([places_col[d] or 0 for d in range(n)], dtype=np.int32),
         }
         with open(path, "wb") as f:
-            np.savez(f, **arrays)
+            # numpy's stub matches **arrays against savez's allow_pickle: bool too
+            np.savez(f, **arrays)  # type: ignore[arg-type]
         return arrays
 
     def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:

@@ -63,7 +63,7 @@ def search(
         order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
         chosen = _page(matcher, parsed, match, order, page, per_page)
         needles = highlight_needles(parsed)
-        shown = [searcher.stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
+        shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
         hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
         offer = did_you_mean(gen, likelier, len(match.cids), steps, filters, synonyms)
         words = [w for t in parsed.positives for w in (t.key, *t.words)]

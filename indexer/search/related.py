@@ -25,7 +25,7 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        fields = searcher.stored_fields(docnum)
+        fields = searcher.reader().stored_fields(docnum)
         text = display_normalize(fields["title"] + "\n" + fields.get("body", ""))
         candidates = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS * 3)
         # single characters (带, 为, 以) say little about an article's subject
@@ -37,5 +37,5 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
         scores = bm25f(searcher, gen.postings, gen.field_lengths, terms, live)
         scores[live == docnum] = 0.0
         best = [i for i in np.argsort(-scores, kind="stable")[:limit].tolist() if scores[i] > 0]
-        shown = [(searcher.stored_fields(int(live[i])), float(scores[i])) for i in best]
+        shown = [(searcher.reader().stored_fields(int(live[i])), float(scores[i])) for i in best]
         return [make_hit(f, score, [], with_snippet=False) for f, score in shown]

@@ -125,7 +125,8 @@ def _save_terms(path: Path, body: dict[str, int], title: dict[str, int]) -> None
     size of a numpy string array), frequencies as integers."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
-        np.savez(f, **_pack("body", body), **_pack("title", title))
+        # numpy's stub matches **arrays against savez's allow_pickle: bool too
+        np.savez(f, **_pack("body", body), **_pack("title", title))  # type: ignore[arg-type]
     os.replace(tmp, path)
 
 

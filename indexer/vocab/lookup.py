@@ -150,11 +150,11 @@ class Vocabulary:
         fewest words, then the most frequent (dynamic programming over the
         positions; a piece no pinyin starts with ends a scan at once)."""
         keys, n = self._py_keys, len(letters)
-        # best[j]: (words, -sum of log frequencies, start, word id) of letters[:j]
-        best: list[tuple[int, float, int, int] | None] = [None] * (n + 1)
-        best[0] = (0, 0.0, 0, -1)
+        # best[j]: (words, -sum of log frequencies, start, word id) of letters[:j],
+        # for each j reached so far
+        best: dict[int, tuple[int, float, int, int]] = {0: (0, 0.0, 0, -1)}
         for i in range(n):
-            if best[i] is None:
+            if i not in best:
                 continue
             count, cost = best[i][0], best[i][1]
             for j in range(i + 1, n + 1):
@@ -165,9 +165,9 @@ class Vocabulary:
                 if keys[k] == piece:
                     wid = int(self._py_ids[k])
                     step = (count + 1, cost - math.log1p(self._df[wid]), i, wid)
-                    if best[j] is None or step[:2] < best[j][:2]:
+                    if j not in best or step[:2] < best[j][:2]:
                         best[j] = step
-        if best[n] is None or best[n][0] < 2:
+        if n not in best or best[n][0] < 2:
             return None
         parts, j = [], n
         while j:

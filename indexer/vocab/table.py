@@ -110,18 +110,17 @@ class Table:
             raise ValueError(f"not a vocabulary file (starts {lines[0][:40]!r})")
         if len(lines) != _LINES + 1 or lines[-1]:
             raise ValueError(f"{len(lines) - 1} lines instead of {_LINES}")
-        words, df, py_keys, py_ids, in_keys, in_ids, chars, readings = lines[1:_LINES]
-        words, py_keys, in_keys = _strings(words), _strings(py_keys), _strings(in_keys)
-        chars, readings = _strings(chars), _strings(readings)
+        columns = lines[1:_LINES]
+        words, py_keys, in_keys, chars, readings = (_strings(columns[i]) for i in (0, 2, 4, 6, 7))
         if (len(words), len(chars), len(readings)) != (int(head[1]), int(head[2]), len(chars)):
             raise ValueError("the columns' lengths do not match the header")
         table = cls(
             words,
-            _numbers(df, len(words), None),
+            _numbers(columns[1], len(words), None),
             py_keys,
-            _numbers(py_ids, len(py_keys), len(words)),
+            _numbers(columns[3], len(py_keys), len(words)),
             in_keys,
-            _numbers(in_ids, len(in_keys), len(words)),
+            _numbers(columns[5], len(in_keys), len(words)),
             chars,
             readings,
         )
