@@ -25,7 +25,8 @@ from indexer.models import (
 )
 from indexer.querylog import QueryLog
 from indexer.search.engine import article_view, get_article, search
-from indexer.search.facets import Filters, parse_filters
+from indexer.search.facets import Filters, filter_choices, parse_filters
+from indexer.search.query import compose_query
 from indexer.search.suggest import suggest
 from indexer.search.synonyms import SynonymFile, Synonyms
 
@@ -49,6 +50,8 @@ __all__ = [
     "SynonymFile",
     "Synonyms",
     "article_view",
+    "compose_query",
+    "filter_choices",
     "get_article",
     "index_exists",
     "open_index",

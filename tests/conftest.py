@@ -107,6 +107,20 @@ def runner():
     return CliRunner()
 
 
+# The site's own scripts, served from 'self' (the CSP allows nothing else).
+OWN_SCRIPTS = (
+    '<script src="/static/reading.js"></script>',
+    '<script src="/static/suggest.js" defer></script>',
+)
+
+
+def without_own_scripts(html: str) -> str:
+    """``html`` without the site's own script tags: any <script> left was injected."""
+    for tag in OWN_SCRIPTS:
+        html = html.replace(tag, "")
+    return html
+
+
 # --- real browser: Debian's Chromium through Playwright, the real app over HTTP
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import admin, api, errors, state, views
+from web import admin, api, errors, feeds, state, views
 from web.jsonify import HtmlSafeJSONProvider
 
 # templates/ and static/ sit at the top of the checkout, beside search_app.py.
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     state.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
     errors.init_app(app)
     app.after_request(add_security_headers)
     admin.init_app(app)  # /admin exists only when an admin token is configured

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 import indexer
@@ -44,6 +44,39 @@ def search():
         page_links=page_links(result.page, result.pages),
         keep=keep,
         facets=facet_links(q, keep, result),
+        chips=filter_chips(q, keep),
+        feed_url=url_for("feeds.search_feed", q=q, **without(keep, "sort")),
+    )
+
+
+@bp.get("/advanced")
+def advanced():
+    """高级搜索: a form whose fields are composed into the query syntax, then
+    the results page (so its address is an ordinary, shareable search)."""
+    args = request.args
+    if not args.get("go"):  # the form, filled with the query it came from
+        return render_advanced({"all": args.get("q", "")})
+    words = (args.get("all", ""), args.get("phrase", ""))
+    q = indexer.compose_query(*words, args.get("none", ""), bool(args.get("title")))
+    error = "" if indexer.compose_query(*words).strip() else "请至少填写一项要找的词。"
+    try:
+        request_filters()
+    except QueryError as e:
+        error = error or str(e)
+    if error:
+        return render_advanced(args.to_dict(), error), 400
+    keep: dict[str, Any] = kept_filters()
+    if keep.get("sort") == "relevance":  # the default: not spelled out in the address
+        keep = without(keep, "sort")
+    return redirect(url_for("views.search", q=q, **keep), 303)
+
+
+def render_advanced(values: dict[str, str], error: str = "") -> str:
+    return render_template(
+        "advanced.html",
+        values=values,
+        error=error,
+        choices=indexer.filter_choices(get_index()),
     )
 
 
@@ -65,6 +98,25 @@ def find_article(article_id: str, q: str) -> indexer.ArticleView:
 
 def render_home(q: str):
     return render_template("search.html", q=q, documents=get_index().doc_count, hot=hot_searches())
+
+
+def without(keep: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in keep.items() if k not in names}
+
+
+def filter_chips(q: str, keep: dict[str, Any]) -> list[dict[str, str]]:
+    """The filters in force as chips, each linking to the search without it."""
+    chips: list[tuple[str, tuple[str, ...]]] = []
+    if keep.get("from") or keep.get("to"):
+        span = f"{keep.get('from', '不限')} 至 {keep.get('to', '不限')}"
+        chips.append((f"时间：{span}", ("from", "to")))
+    for name, heading in (("column", "栏目"), ("place", "地区")):
+        if keep.get(name):
+            chips.append((f"{heading}：{keep[name]}", (name,)))
+    return [
+        {"label": label, "url": url_for("views.search", q=q, **without(keep, *drop))}
+        for label, drop in chips
+    ]
 
 
 def page_links(page: int, pages: int, radius: int = 2) -> list[int | None]:

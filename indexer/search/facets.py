@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.errors import QueryError
-from indexer.index.reader import Generation
+from indexer.index.reader import Generation, SearchIndex
 from indexer.search.matching import Match
 
 SORTS = ("relevance", "date")
@@ -115,3 +115,10 @@ def _place_counts(gen: Generation, docnums: np.ndarray) -> list[tuple[str, int]]
         (name, int(np.count_nonzero(masks & (1 << i)))) for i, name in enumerate(gen.place_names)
     ]
     return sorted((c for c in counts if c[1]), key=lambda item: (-item[1], item[0]))
+
+
+def filter_choices(ix: SearchIndex) -> dict[str, list[str]]:
+    """The columns and places the index's articles have: the choices of an
+    advanced-search form."""
+    with ix.searcher() as (gen, _searcher):
+        return {"column": sorted(n for n in gen.column_names if n), "place": list(gen.place_names)}

@@ -127,3 +127,24 @@ def _expand(term: Term, synonyms: Synonyms) -> Term:
     alternatives = [_term(alt, True, False, term.title_only) for alt in synonyms.expand(term.key)]
     kept = tuple(a for a in alternatives if a is not None and a.key != term.key)
     return replace(term, alternatives=kept) if kept else term
+
+
+def compose_query(
+    all_words: str, phrase: str = "", none: str = "", title_only: bool = False
+) -> str:
+    """The query an advanced-search form means, in the syntax above: every
+    word of ``all_words``, the exact ``phrase``, none of the words of
+    ``none``; ``title_only`` looks for the first two in titles only. Quotes
+    typed into the fields are dropped, so no field can change another's meaning."""
+    scope = "title:" if title_only else ""
+
+    def words(text: str) -> list[str]:
+        return _clean(text).replace('"', " ").split()
+
+    parts = [f"{scope}{w.lstrip('-')}" for w in words(all_words) if w.lstrip("-")]
+    parts = [f'{scope}"{w}"' if w == "OR" else w for w in parts]
+    exact = " ".join(words(phrase))
+    if exact:
+        parts.append(f'{scope}"{exact}"')
+    parts += [f"-{w.lstrip('-')}" for w in words(none) if w.lstrip("-")]
+    return " ".join(parts)

@@ -20,7 +20,7 @@ def test_zero_results_page_says_each_step(client):
     assert "没有找到包含“<strong>打洛镇 深度融合</strong>”的文章。" in page
     assert "也没有同时包含 “打洛镇”、“深度”、“融合” 的文章。" in page
     assert re.search(r"下面是包含其中<strong>任一词</strong>的 \d+ 篇文章。", page)
-    assert '<ol class="hits">' in page
+    assert '<ol id="results" class="hits"' in page
 
 
 def test_correction_is_applied_only_with_a_way_back(client):
@@ -160,7 +160,7 @@ def test_editors_see_queries_that_found_nothing(editor):
     editor.post("/admin/login", data={"token": "s3cret-token"})
     page = editor.get("/admin")
     assert "近 30 天没有结果的搜索" in text(page)
-    assert ">xyzzy</a></td><td>2</td>" in text(page)
+    assert '>xyzzy</a></td><td data-label="次数">2</td>' in text(page)
     assert "synonyms.txt" in text(page)
 
 
