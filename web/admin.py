@@ -7,10 +7,13 @@ carry the token, either once through the login form (the signed session
 cookie then vouches for it, and each form carries a CSRF token) or as
 ``Authorization: Bearer <token>``, which scripts use and which gets JSON.
 How the token, the session and the CSRF token are checked, and the audit log,
-live in :mod:`admin_auth`; this module holds the blueprint and its views.
+live in :mod:`web.auth`; this module holds the blueprint and its views.
 
-Like search_app, this only translates HTTP into calls of :mod:`indexer`
-(``save_upload``, ``save_pasted``, ``reindex``).
+Like :mod:`web.views`, this only translates HTTP into calls of :mod:`indexer`
+(``save_upload``, ``save_pasted``, ``reindex``). It is one piece: a
+blueprint with its views, which share one outcome record and one
+respond-as-HTML-or-JSON path; split over modules, the routes would be
+registered piecemeal.
 """
 
 from __future__ import annotations

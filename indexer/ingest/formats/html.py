@@ -7,6 +7,10 @@ one container holding the article text (``.TRS_Editor``, ``#zoom``,
 chrome and find the container; html_text.py takes the paragraphs from it.
 Parsing is selectolax's lexbor backend (the older ``selectolax.parser``
 module is removed in selectolax 1.0).
+
+It is one piece: each step reads the one parsed tree and its measured text
+sizes, in this order (metadata before the chrome is dropped, the container
+after); html_text.py already holds what works on a node alone.
 """
 
 from __future__ import annotations
