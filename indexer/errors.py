@@ -27,6 +27,18 @@ class IndexMissingError(IndexerError):
         self.index_dir = index_dir
 
 
+class IndexDamagedError(IndexMissingError):
+    """Every generation in the folder is damaged: none can be served."""
+
+    def __init__(self, index_dir: str, reason: str):
+        IndexerError.__init__(
+            self,
+            f"no whole index at {index_dir} ({reason}); "
+            f"run 'python -m indexer reindex --full --index {index_dir}'",
+        )
+        self.index_dir = index_dir
+
+
 class IndexBusyError(IndexerError):
     """Another reindex holds the writer lock."""
 

@@ -98,4 +98,6 @@ def suggest():
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok", "documents": get_index().doc_count}
+    """``ok``, or ``degraded`` when the newest generation is damaged and an
+    older one is served (which, and why, are in the answer)."""
+    return get_index().status()

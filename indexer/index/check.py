@@ -6,8 +6,9 @@ sha256 each had when indexed, in ``files.json``), Whoosh's documents, the
 character index and ``docmap.npy``, which ties the two indexes together. A
 search trusts all four to agree; if they do not (a corpus edited since the last
 reindex, a generation damaged on disk, a bug in an incremental update), hits
-go missing or point at the wrong article, silently. This check says so out
-loud, without modifying anything: it only reads the corpus and the generation
+go missing or point at the wrong article, silently. Every file is also
+compared with the size and sha256 its writer recorded (integrity.py). This
+check says so out loud, without modifying anything: it only reads the corpus and the generation
 named in ``CURRENT``.
 """
 
@@ -23,6 +24,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
+from indexer.index.integrity import damage
 from indexer.index.store import GenerationFiles, current_generation, read_json
 from indexer.ingest.corpus import article_id, file_hash, iter_corpus_files
 from indexer.models import FileFailure
@@ -89,6 +91,11 @@ def check_index(corpus_dir: str | Path, index_dir: str | Path) -> CheckReport:
     report = CheckReport(generation=name)
     # A damaged file can fail to load in any way; that failure is the finding.
     layout = GenerationFiles(generation)
+    try:
+        for problem in damage(generation, read_json(layout.path(layout.MANIFEST))):
+            report.add("damaged file", f"{name}: {problem}")
+    except Exception as e:
+        report.add("unreadable index", f"{generation}: {type(e).__name__}: {layout.MANIFEST}: {e}")
     try:
         files: dict = read_json(layout.path(layout.FILES))
     except Exception as e:

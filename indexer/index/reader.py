@@ -2,7 +2,9 @@
 shared by its threads, and swapped for a newer one after a reindex.
 
 Where generations live and how CURRENT names the live one is store.py's
-business; this module opens what it names.
+business; this module opens what it names, once integrity.py finds it whole.
+A damaged generation is never switched to: the reader keeps serving the one
+it has (or, starting, the newest whole one) and says why in :meth:`status`.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from indexer.errors import IndexMissingError
+from indexer.errors import IndexDamagedError, IndexMissingError
 from indexer.index.chars import CharIndex
+from indexer.index.integrity import Verified, damage
 from indexer.index.ranking import PostingsCache
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
     CURRENT,
     GenerationFiles,
     current_generation,
+    hold_for_reading,
+    published_generations,
     read_json,
     warm_up,
 )
@@ -41,11 +46,20 @@ class Generation:
     each request borrows one from a small pool; a retired generation is
     closed when its last borrower gives its searcher back."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, manifest: dict):
         self.name = path.name
         self.path = path
         files = GenerationFiles(path)
-        self.manifest: dict = read_json(files.path(files.MANIFEST))
+        self._reading = hold_for_reading(files)  # prune leaves it alone until _close
+        try:
+            self._open(files, manifest)
+        except BaseException:
+            self._release()
+            raise
+
+    def _open(self, files: GenerationFiles, manifest: dict) -> None:
+        path = files.folder
+        self.manifest = manifest
         if self.manifest.get("schema_version") != SCHEMA_VERSION:
             log.warning(
                 "%s was built by another version of the indexer (schema %s, expected %s): "
@@ -126,6 +140,17 @@ class Generation:
             searcher.close()
         self._idle.clear()
         self.chars.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._reading is not None:
+            os.close(self._reading)
+            self._reading = None
+
+
+class DamagedGeneration(Exception):
+    """A generation that differs from what its writer published, or that
+    cannot be opened; the message says which and why."""
 
 
 class SearchIndex:
@@ -137,15 +162,45 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
+        self._verified: Verified = set()  # files this process found whole
+        self.problem: str | None = None  # why the current generation is not served
         warm_up(self.index_dir)
-        self.generation = self._open_current()
+        self.generation = self._open_best()
 
-    def _open_current(self) -> Generation:
+    def _open_best(self) -> Generation:
+        """The current generation or, when it is damaged, the newest whole one
+        before it (so a worker starting after a bad reindex still serves)."""
+        self._stamp = self._current_stamp()
         name = current_generation(self.index_dir)
         if name is None:
             raise IndexMissingError(str(self.index_dir))
-        self._stamp = self._current_stamp()
-        return Generation(self.index_dir / name)
+        older = [g for g in published_generations(self.index_dir) if g < name]
+        problem = None
+        for candidate in [name, *reversed(older)]:
+            try:
+                generation = self._open_checked(candidate)
+            except DamagedGeneration as e:
+                problem = problem or str(e)
+                continue
+            self.problem = problem
+            return generation
+        raise IndexDamagedError(str(self.index_dir), problem or name)
+
+    def _open_checked(self, name: str) -> Generation:
+        """Open generation ``name`` if it is whole; DamagedGeneration if not."""
+        path = self.index_dir / name
+        try:
+            manifest = read_json(GenerationFiles(path).path(GenerationFiles.MANIFEST))
+            problems = damage(path, manifest, self._verified)
+            if not problems:
+                return Generation(path, manifest)
+        except Exception as e:  # a damaged file can fail to load in any way
+            problems = [f"cannot be opened: {type(e).__name__}: {e}"]
+        reason = f"{name} is damaged: {'; '.join(problems[:3])}"
+        if len(problems) > 3:
+            reason += f" (and {len(problems) - 3} more)"
+        log.error("%s; not serving it (run 'python -m indexer check')", reason)
+        raise DamagedGeneration(reason)
 
     def _current_stamp(self) -> tuple[int, int] | None:
         try:
@@ -155,20 +210,37 @@ class SearchIndex:
         return (st.st_ino, st.st_mtime_ns)
 
     def refresh(self) -> bool:
-        """Switch to a newer generation if one was published; one stat() when
-        nothing changed. Returns True when it switched."""
+        """Switch to a newer generation if one was published and is whole;
+        one stat() when nothing changed. Returns True when it switched."""
         if self._current_stamp() == self._stamp:
             return False
         with self._lock:
-            if self._current_stamp() == self._stamp:
+            stamp = self._current_stamp()
+            if stamp == self._stamp:
                 return False
+            self._stamp = stamp
             name = current_generation(self.index_dir)
             if name is None or name == self.generation.name:
-                self._stamp = self._current_stamp()
+                self.problem = None if name else self.problem
                 return False
-            old, self.generation = self.generation, self._open_current()
+            try:
+                new = self._open_checked(name)
+            except DamagedGeneration as e:
+                self.problem = f"{e}; serving {self.generation.name}"
+                return False
+            old, self.generation, self.problem = self.generation, new, None
         old.retire()
         return True
+
+    def status(self) -> dict:
+        """For health checks: ``ok``, or ``degraded`` with the reason when a
+        newer generation is damaged and an older one is served."""
+        state = {
+            "status": "degraded" if self.problem else "ok",
+            "generation": self.generation.name,
+            "documents": self.doc_count,
+        }
+        return state | ({"problem": self.problem} if self.problem else {})
 
     @property
     def doc_count(self) -> int:

@@ -73,6 +73,9 @@ class GenerationFiles:
     COLUMN_NAMES: ClassVar[str] = "column_names.npy"
     PLACES: ClassVar[str] = "places.npy"  # per document, bit mask of counties
     VOCABULARY: ClassVar[str] = VOCAB_FILE  # words and pinyin (vocab/)
+    # Held (flock, shared) by every process reading the generation, so prune
+    # never deletes it under them; each generation has its own, never linked.
+    READERS: ClassVar[str] = "readers.lock"
     REWRITTEN: ClassVar[tuple[str, ...]] = (
         MANIFEST,
         FILES,
@@ -84,6 +87,7 @@ class GenerationFiles:
         COLUMN_NAMES,
         PLACES,
         VOCABULARY,
+        READERS,
     )
 
     CHARS: ClassVar[str] = "chars"  # character index segments (chars.py names them)
@@ -274,12 +278,63 @@ def publish(index_dir: Path, tmp: Path, name: str) -> None:
     fsync_dir(index_dir)
 
 
-def prune(index_dir: Path, keep: int = KEEP_GENERATIONS) -> None:
-    """Remove all but the newest ``keep`` generations. Readers that still hold
-    an older one keep their open files (POSIX), and refresh on the next request."""
-    gens = sorted(p for p in index_dir.glob("g[0-9]*") if p.is_dir() and ".tmp-" not in p.name)
-    for p in gens[:-keep]:
-        shutil.rmtree(p, ignore_errors=True)
+def prune(index_dir: Path, keep: int = KEEP_GENERATIONS) -> list[str]:
+    """Remove all but the newest ``keep`` generations, except those a reader
+    still uses (a later reindex removes them): a long request may still read
+    files a reader opens lazily, such as the vocabulary. Returns the names
+    removed."""
+    removed = []
+    for name in published_generations(index_dir)[:-keep]:
+        p = index_dir / name
+        with _unused(GenerationFiles(p)) as unused:
+            if unused:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+    return removed
+
+
+@contextmanager
+def _unused(files: GenerationFiles) -> Iterator[bool]:
+    """True, holding the generation's readers lock exclusively, when no
+    process reads it (or it has no lock file, from before there was one)."""
+    try:
+        fd = os.open(files.path(files.READERS), os.O_RDONLY)
+    except FileNotFoundError:
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def hold_for_reading(files: GenerationFiles) -> int | None:
+    """Mark the generation as in use by this process until the returned
+    descriptor is closed (None: it has no readers lock). Raises
+    FileNotFoundError when prune is removing it right now."""
+    try:
+        fd = os.open(files.path(files.READERS), os.O_RDONLY)
+    except FileNotFoundError:
+        if not files.path(files.MANIFEST).exists():
+            raise
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise FileNotFoundError(f"{files.folder} is being removed") from None
+    return fd
+
+
+def published_generations(index_dir: Path) -> list[str]:
+    """Names of the generation folders renamed into place, oldest first."""
+    found = (p for p in index_dir.glob("g[0-9]*") if p.is_dir() and ".tmp-" not in p.name)
+    return sorted(p.name for p in found)
 
 
 def generation_number(name: str | None) -> int:

@@ -19,6 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import places
 from indexer.index import chars
+from indexer.index.integrity import CHECKSUMS, checksums
 from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
 from indexer.index.store import GenerationFiles, write_json
@@ -53,6 +54,7 @@ class GenerationWriter:
         self.files = {k: dict(v) for k, v in old_files.items()}
         for rel, stat in touched.items():
             self.files[rel]["stat"] = stat
+        self.previous: tuple[Path, dict] | None = None  # folder and manifest updated
         if manifest is None:
             self.segments: list[str] = []
             self.next_cid = 0
@@ -62,6 +64,7 @@ class GenerationWriter:
             self.segments = list(manifest["segments"])
             self.next_cid = manifest["next_cid"]
             previous = GenerationFiles(folder.parent / manifest["generation"])
+            self.previous = (previous.folder, manifest)
             self.dead = np.load(previous.path(previous.DEAD))
             self.ix = FileStorage(str(folder)).open_index()
         # Several processes each write their own segment, kept as they are
@@ -246,11 +249,15 @@ class GenerationWriter:
 
     def finish(self, docmap: np.ndarray, documents: int) -> None:
         """Write the rest of the generation: the docmap and dead articles,
-        files.json, and last manifest.json, which makes the generation whole."""
+        files.json, and last manifest.json, which makes the generation whole
+        and records every other file's size and sha256."""
         out = self.out
         np.save(out.path(out.DOCMAP), docmap)
         np.save(out.path(out.DEAD), self.dead)
         write_json(out.path(out.FILES), self.files)
+        out.path(out.READERS).touch()
+        previous, recorded = self.previous or (None, {})
+        sums = checksums(self.folder, previous, recorded.get(CHECKSUMS))
         write_json(
             out.path(out.MANIFEST),
             {
@@ -262,6 +269,7 @@ class GenerationWriter:
                 "places": list(places.gazetteer().places),
                 "gazetteer": places.gazetteer().fingerprint,
                 "created": time.time(),
+                CHECKSUMS: sums,  # integrity.py: what readers and check verify
             },
         )
 

@@ -169,6 +169,7 @@ def _docmap_file_truncated(gen: Path) -> None:
 DAMAGE = [
     (
         _swap_two_docmap_entries,
+        "docmap.npy",
         [
             "  docmap.npy: {id0} is document 0 but its cid 0 maps to 1",
             "  docmap.npy: {id1} is document 1 but its cid 1 maps to 0",
@@ -176,10 +177,12 @@ DAMAGE = [
     ),
     (
         _docmap_points_a_dead_cid_at_a_document,
+        "docmap.npy",
         ["  docmap.npy: cid 6 maps to document 2, but no live article has that cid"],
     ),
     (
         _article_dropped_from_files_json,
+        "files.json",
         [
             "  article counts differ: Whoosh 6, manifest.json 6, character index 6, files.json 5",
             f"  not in files.json: {DALUO} (cid 0, document 0) from {DALUO}",
@@ -187,6 +190,7 @@ DAMAGE = [
     ),
     (
         _article_listed_twice_in_files_json,
+        "files.json",
         [
             "  deleted from the corpus: copy.txt",
             "  article counts differ: Whoosh 6, manifest.json 6, character index 6, files.json 7",
@@ -195,6 +199,7 @@ DAMAGE = [
     ),
     (
         _live_article_marked_dead,
+        "dead.npy",
         [
             "  article counts differ: Whoosh 6, manifest.json 6, character index 5, files.json 6",
             "  Whoosh only: cid 3 is not in the character index",
@@ -202,6 +207,7 @@ DAMAGE = [
     ),
     (
         _manifest_count_wrong,
+        None,  # the manifest holds the checksums: its own damage shows in the counts
         [
             "  article counts differ: Whoosh 6, manifest.json 7, character index 6, files.json 6",
         ],
@@ -210,8 +216,11 @@ DAMAGE = [
 
 
 @pytest.mark.parametrize(
-    ("damage", "expected"),
-    [pytest.param(damage, lines, id=damage.__name__.strip("_")) for damage, lines in DAMAGE],
+    ("damage", "changed", "expected"),
+    [
+        pytest.param(damage, changed, lines, id=damage.__name__.strip("_"))
+        for damage, changed, lines in DAMAGE
+    ],
 )
 def test_damage_to_the_generation_is_reported(
     runner,
@@ -219,6 +228,7 @@ def test_damage_to_the_generation_is_reported(
     built: Path,
     tmp_path: Path,
     damage: Callable[[Path], None],
+    changed: str | None,
     expected: list[str],
 ):
     damaged = copy_index(built, tmp_path / "damaged")
@@ -231,7 +241,13 @@ def test_damage_to_the_generation_is_reported(
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith("index and corpus differ (")
-    assert lines[1:-2] == [line.format(id0=by_cid[0], id1=by_cid[1]) for line in expected]
+    name = current_generation(damaged)
+    checksum = (
+        [f"  damaged file: {name}: {changed} changed since it was written"] if changed else []
+    )
+    assert lines[1:-2] == checksum + [
+        line.format(id0=by_cid[0], id1=by_cid[1]) for line in expected
+    ]
     assert lines[-2:] == [
         FAILED,
         "run 'python -m indexer reindex --full' to bring the index up to date",
@@ -253,24 +269,35 @@ def _files_json_cut_short(gen: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("damage", "error"),
+    ("damage", "changed", "error"),
     [
-        (_docmap_file_truncated, "ValueError: docmap.npy: "),
-        (_whoosh_toc_deleted, "EmptyIndexError: "),
-        (_character_segment_deleted, "FileNotFoundError: "),
-        (_files_json_cut_short, "JSONDecodeError: files.json: "),
+        (
+            _docmap_file_truncated,
+            "docmap.npy changed since it was written",
+            "ValueError: docmap.npy: ",
+        ),
+        (_whoosh_toc_deleted, "_MAIN_1.toc is missing", "EmptyIndexError: "),
+        (_character_segment_deleted, "chars/g000001-000.keys is missing", "FileNotFoundError: "),
+        (
+            _files_json_cut_short,
+            "files.json changed since it was written",
+            "JSONDecodeError: files.json: ",
+        ),
     ],
     ids=["docmap-truncated", "whoosh-toc-deleted", "character-segment-deleted", "files-json-cut"],
 )
 def test_unreadable_generation_is_reported_not_raised(
-    runner, corpus_dir: Path, built: Path, tmp_path: Path, damage, error: str
+    runner, corpus_dir: Path, built: Path, tmp_path: Path, damage, changed: str, error: str
 ):
     damaged = copy_index(built, tmp_path / "damaged")
     generation = damaged / current_generation(damaged)
     damage(generation)
     report = check_index(corpus_dir, damaged)
-    assert [d.kind for d in report.differences] == ["unreadable index"]
-    assert report.differences[0].detail.startswith(f"{generation}: {error}")
+    assert [(d.kind, d.detail) for d in report.differences[:-1]] == [
+        ("damaged file", f"{generation.name}: {changed}")
+    ]
+    assert report.differences[-1].kind == "unreadable index"
+    assert report.differences[-1].detail.startswith(f"{generation}: {error}")
     result = run_check(runner, corpus_dir, damaged)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (

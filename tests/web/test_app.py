@@ -353,7 +353,8 @@ def test_healthz(client, app):
     assert response.status_code == 200
     documents = app.extensions["search_index"].doc_count
     assert documents >= 1
-    assert response.get_json() == {"status": "ok", "documents": documents}
+    generation = app.extensions["search_index"].generation.name
+    assert response.get_json() == {"status": "ok", "generation": generation, "documents": documents}
 
 
 # Article page
@@ -479,7 +480,11 @@ def test_index_built_after_start_up_is_picked_up(tmp_path, corpus_dir):
     client = app.test_client()
     assert client.get("/healthz").status_code == 503
     report = indexer.reindex(corpus_dir, index)
-    assert client.get("/healthz").get_json() == {"status": "ok", "documents": report.documents}
+    assert client.get("/healthz").get_json() == {
+        "status": "ok",
+        "generation": "g000001",
+        "documents": report.documents,
+    }
 
 
 def test_missing_index_is_built_from_the_corpus(tmp_path, corpus_dir):

@@ -164,7 +164,7 @@ def test_gunicorn_serves_and_follows_a_reindex(gunicorn_server, live_copy):
     server = gunicorn_server
     corpus, index = live_copy
     health = wait_until_healthy(server)
-    assert health == {"status": "ok", "documents": 6}
+    assert health == {"status": "ok", "generation": "g000001", "documents": 6}
 
     response, body = server.get("/api/search?q=" + quote("边疆党建长廊"))
     assert response.status == 200
@@ -193,6 +193,38 @@ def test_gunicorn_serves_and_follows_a_reindex(gunicorn_server, live_copy):
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=30) == 0
     assert "Shutting down: Master" in server.error_log.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_damaged_generation_never_takes_gunicorn_down(gunicorn_server, live_copy):
+    """The attack: CURRENT names a generation whose docmap.npy is damaged.
+    Running workers keep serving the last whole one and say so in /healthz;
+    workers started afterwards boot on it; the master stays up."""
+    server = gunicorn_server
+    corpus, index = live_copy
+    wait_until_healthy(server)
+    add_phrase(corpus)
+    reindex = [sys.executable, "-m", "indexer", "reindex", "--corpus", str(corpus)]
+    done = subprocess.run([*reindex, "--index", str(index)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    docmap = index / "g000002" / "docmap.npy"
+    docmap.write_bytes(docmap.read_bytes()[:-8] + b"\xff" * 8)
+    degraded = {
+        "status": "degraded",
+        "generation": "g000001",
+        "documents": 6,
+        "problem": "g000002 is damaged: docmap.npy changed since it was written; serving g000001",
+    }
+    assert set(search_concurrently(server, 1, 8).values()) == {0}  # all 200, from g000001
+    assert json.loads(server.get("/healthz")[1]) == degraded
+    for pid in worker_pids(server.proc.pid):  # every worker dies and is replaced
+        os.kill(pid, signal.SIGKILL)
+    booted = wait_until_healthy(server)
+    assert booted == degraded | {
+        "problem": "g000002 is damaged: docmap.npy changed since it was written"
+    }
+    assert set(search_concurrently(server, 20, 4).values()) == {0}
+    assert server.proc.poll() is None
 
 
 WHOAMI = {"TESTING": True, "BUILD_IF_MISSING": False}
