@@ -2,6 +2,7 @@
 #   make serve   venv + install + index corpus/ if needed + serve on $(HOST):$(PORT)
 #   make serve-prod  the same, served by gunicorn (gunicorn.conf.py) on $(HOST):$(PROD_PORT)
 #   make demo    2,000 generated articles in instance/demo/, served with a "sample data" banner
+#   make update  crawl the sites in instance/sites.toml into corpus/, then reindex
 #   make test    venv + install + lint (ruff, mypy) + the whole test suite (browser tests included)
 #   make publish REPLICAS="web2:/srv/search/index web3:/srv/search/index"
 #                copy the live index to each read replica (README, "Several machines")
@@ -13,13 +14,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CORPUS_DIR ?= corpus
 INDEX_DIR ?= instance/index
+SITES ?= instance/sites.toml
 # gunicorn's port: 8000, or PORT when given (make serve-prod PORT=9000).
 PROD_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
 DEMO_DIR := instance/demo
 DEMO_COUNT := 2000
 REPLICAS ?=
 
-.PHONY: install serve serve-prod demo index reindex publish test lint bench clean
+.PHONY: install serve serve-prod demo index reindex update publish test lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +36,11 @@ index: install
 	$(PY) -m indexer reindex --corpus $(CORPUS_DIR) --index $(INDEX_DIR)
 
 reindex: index
+
+# Fetch new and changed articles of the sites in $(SITES) into the corpus, then reindex.
+update: install
+	$(PY) -m indexer crawl --corpus $(CORPUS_DIR) --config $(SITES)
+	$(PY) -m indexer reindex --corpus $(CORPUS_DIR) --index $(INDEX_DIR) --wait
 
 publish: install
 	$(if $(strip $(REPLICAS)),$(PY) -m indexer publish --index $(INDEX_DIR) $(REPLICAS),@echo "REPLICAS is empty: nothing to publish")

@@ -20,6 +20,7 @@ from indexer.search.engine import search as run_search
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "instance/index"
+DEFAULT_SITES = "instance/sites.toml"
 
 corpus_option = click.option(
     "--corpus",
@@ -76,7 +77,7 @@ def reindex(corpus_dir: Path, index_dir: Path, full: bool, wait: bool, as_json: 
 
 
 @contextmanager
-def _progress_bar(enabled: bool):
+def _progress_bar(enabled: bool, unit: str = "file", desc: str = "indexing"):
     """A tqdm bar (files/s, ETA) on a terminal; nothing otherwise."""
     if not (enabled and sys.stderr.isatty()):
         yield None
@@ -88,7 +89,8 @@ def _progress_bar(enabled: bool):
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="file", desc="indexing", leave=False)
+            bar = tqdm(total=total, unit=unit, desc=desc, leave=False)
+        bar.total = total
         bar.n = done
         bar.refresh()
 
@@ -241,3 +243,58 @@ def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
         watcher.run()
     except KeyboardInterrupt:
         click.echo("stopped watching")
+
+
+# --- crawl: fetch the configured sites' articles into the corpus --------------
+
+
+@cli.command()
+@click.argument("urls", nargs=-1)
+@corpus_option
+@click.option(
+    "--config",
+    "config_path",
+    default=DEFAULT_SITES,
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sites to crawl when no URL is given (see sites.example.toml).",
+)
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Requests per site, this time.")
+@click.option("--contact", help="Contact URL named in the User-Agent.")
+@click.option("--test", "test_url", metavar="URL", help="Show what a crawl would do with URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def crawl(
+    urls: tuple[str, ...],
+    corpus_dir: Path,
+    config_path: Path,
+    delay: float | None,
+    max_pages: int | None,
+    contact: str | None,
+    test_url: str | None,
+    as_json: bool,
+) -> None:
+    """Fetch new and changed articles of the sites into the corpus (then reindex)."""
+    from indexer.ingest import crawl as crawler
+
+    settings = {"delay": delay, "max_pages": max_pages, "contact": contact}
+    with _errors_as_click():
+        if test_url:
+            site = crawler.site_for(test_url, list(urls), config_path, **settings)
+            click.echo(_inspection(crawler.inspect_url(site, test_url), as_json))
+            return
+        sites = crawler.sites_for(list(urls), config_path, **settings)
+        with _progress_bar(not as_json, unit="page", desc="crawling") as progress:
+            report = crawler.crawl(sites, corpus_dir, progress)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(crawler.format_crawl(report))
+
+
+def _inspection(found: dict, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(found, ensure_ascii=False, indent=2)
+    lines = [f"{key}: {value}" for key, value in found.items() if key != "attachments"]
+    lines += [f"attachment: {a['name']} <{a['url']}>" for a in found.get("attachments", [])]
+    return "\n".join(lines)

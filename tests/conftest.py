@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+# The crawler's fixture site (a module, not a conftest.py: test folders have no
+# __init__.py, so a second conftest would shadow this one's name).
+pytest_plugins = ["tests.ingest.crawl.fixtures"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_CORPUS = FIXTURES / "corpus"
 

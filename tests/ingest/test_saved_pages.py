@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.ingest.formats.saved import SavedAttachment, unwrap_page, wrap_page
+from indexer.ingest.formats.saved import SavedAttachment, SavedPage, unwrap_page, wrap_page
 from indexer.ingest.load import load_bytes
 from indexer.models import attachment_heading
 
@@ -45,8 +45,11 @@ def test_a_saved_gbk_page_keeps_its_text_and_gains_its_address_and_attachments()
 
 def test_unwrap_gives_back_the_page_as_fetched():
     page = "<html><body><p>正文</p></body></html>"
-    saved = wrap_page(page.encode(), "https://例子.cn/a b.html", [NOTICE]).decode()
-    assert unwrap_page(saved) == (page, "https://%E4%BE%8B%E5%AD%90.cn/a%20b.html", [NOTICE])
+    fields = {"title": "标题", "column": "", "other": "x"}
+    saved = wrap_page(page.encode(), "https://例子.cn/a b.html", [NOTICE], fields).decode()
+    url = "https://%E4%BE%8B%E5%AD%90.cn/a%20b.html"
+    assert unwrap_page(saved) == SavedPage(page, url, (NOTICE,), {"title": "标题"})
+    assert unwrap_page(page) == SavedPage(page)
 
 
 def test_a_utf8_page_with_a_byte_order_mark_stays_readable():
@@ -67,6 +70,18 @@ def test_a_browser_saved_page_and_a_canonical_link_give_the_address():
 
 def test_a_malformed_attachments_block_is_ignored():
     page = b"<html><body><h1>T</h1><p>text</p></body></html>"
-    saved = wrap_page(page, URL, [NOTICE]).replace(b'"text"', b'"txet"')
+    saved = wrap_page(page, URL, [NOTICE]).replace(b'"text":', b'"txet":')
     article = load_one(saved)
     assert (article.body, article.attachments) == ("text", ())
+
+
+def test_fields_picked_by_a_sites_selectors_replace_what_the_importer_finds():
+    page = b"<html><body><h1>T</h1><div class=TRS_Editor><p>text</p></div></body></html>"
+    fields = {"title": "真标题", "date": "2021年10月1日", "column": "工作动态", "body": "甲\n\n乙"}
+    article = load_one(wrap_page(page, URL, fields=fields))
+    assert (article.title, article.date, article.column, article.body) == (
+        "真标题",
+        "2021-10-01",
+        "工作动态",
+        "甲\n乙",
+    )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,10 +31,11 @@ from indexer.ingest.formats.html_text import (
     node_text,
     text_sizes,
 )
-from indexer.ingest.formats.saved import SavedAttachment, unwrap_page
+from indexer.ingest.formats.saved import apply_saved, unwrap_page
 from indexer.ingest.limits import MAX_HTML_DEPTH
 from indexer.ingest.meta import meta_date, parse_meta_line
-from indexer.models import Article, attachment_heading
+from indexer.models import Article
+from indexer.urls import http_url
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,8 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
     """Parse one saved article page; raises ArticleError without title or text."""
     if isinstance(html, bytes):
         html = decode_html(html)
-    html, saved_url, attachments = unwrap_page(html.lstrip("\ufeff"))
+    saved = unwrap_page(html.lstrip("\ufeff"))
+    html = saved.html
     if _block_depth(html) > MAX_HTML_DEPTH:
         raise ArticleError(article_id, f"elements nested more than {MAX_HTML_DEPTH} deep")
     tree = LexborHTMLParser(html)
@@ -106,7 +107,7 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
         node.decompose()
     sizes = _measure(tree, article_id)
     metas = _meta_tags(tree)
-    source_url = saved_url or _canonical_url(tree) or _web_url(metas.get("og:url", ""))
+    source_url = saved.url or _canonical_url(tree) or http_url(metas.get("og:url", ""))
     title = _find_title(tree, metas, sizes)
     if not title:
         raise ArticleError(article_id, "no title found")
@@ -127,32 +128,15 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
         source_url=source_url,
         file=article_id,
     )
-    return _with_attachments(article, attachments)
-
-
-def _with_attachments(article: Article, attachments: list[SavedAttachment]) -> Article:
-    """The article with each attachment's text appended under its 附件 heading."""
-    lines = [article.body]
-    links = []
-    for attachment in attachments:
-        text = text_lines(attachment.text)
-        if text:
-            lines += [attachment_heading(attachment.name), *text]
-            links.append((attachment.name, attachment.url))
-    return replace(article, body="\n".join(lines), attachments=tuple(links))
+    return apply_saved(article, saved)
 
 
 def _canonical_url(tree: LexborHTMLParser) -> str:
     """The page's ``<link rel=canonical>`` address when it is an absolute web address."""
     for link in tree.css("link[rel]"):
         if "canonical" in (link.attributes.get("rel") or "").lower().split():
-            return _web_url(link.attributes.get("href") or "")
+            return http_url(link.attributes.get("href") or "")
     return ""
-
-
-def _web_url(url: str) -> str:
-    url = url.strip()
-    return url if url.startswith(("http://", "https://")) else ""
 
 
 def _block_depth(html: str) -> int:
