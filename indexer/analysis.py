@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -76,17 +77,58 @@ def _dictionary(folder: Path) -> Path:
     return target
 
 
+# A number or Latin token with the punctuation the key form keeps inside it
+# (normalize.INSIDE_TOKEN): 3.5, 1/4, 2021-10-01, covid-19, pm2.5, 100%.
+_INNER_TOKEN = re.compile(r"[a-z0-9]+(?:[./:+-][a-z0-9]+)+(?:(?<=[0-9])%)?|[0-9]+%")
+
+
 def segment(text: str) -> list[str]:
     """Words of ``text`` in key form (see normalize.key_text), in order.
 
-    Punctuation-only tokens are dropped; a token with inner punctuation
-    (``3.5``) is reduced to its key form (``35``) like the query side does.
-    jieba's HMM guessing of unknown words is off: it costs a third of the
-    segmentation time, and words only rank, they never decide a match.
+    Punctuation-only tokens are dropped. A number or Latin token with inner
+    punctuation (``3.5``, ``covid-19``) is one word, as the key form keeps
+    it: jieba would cut it into ``covid`` and ``19``, and 19 then matches
+    1998 and 197万. jieba's HMM guessing of unknown words is off: it costs a
+    third of the segmentation time, and words only rank, they never decide a
+    match.
     """
     setup_jieba()
-    words = (_token_key(w) for w in jieba.lcut(display_normalize(text), HMM=False))
+    normal = display_normalize(text)
+    pieces, pos = [], 0
+    for m in _INNER_TOKEN.finditer(normal):
+        pieces += jieba.lcut(normal[pos : m.start()], HMM=False) if m.start() > pos else []
+        pieces.append(m.group())
+        pos = m.end()
+    pieces += jieba.lcut(normal[pos:], HMM=False) if pos < len(normal) else []
+    words = (_token_key(w) for w in pieces)
     return [w for w in words if w]
+
+
+@lru_cache(maxsize=4096)
+def sub_words(word: str) -> tuple[str, ...]:
+    """The dictionary words inside ``word`` (jieba's search mode, for every
+    length), keeping only those not inside a longer one, plus any run of two
+    or more characters they leave uncovered: 磨憨口岸 -> 磨憨, 口岸;
+    基层党组织 -> 基层, 党组织. Empty unless there are two parts or more: 勐海县
+    is not a compound of 勐海."""
+    setup_jieba()
+    n, freq = len(word), jieba.dt.FREQ
+    found = [
+        (i, i + size)
+        for size in range(n - 1, 1, -1)
+        for i in range(n - size + 1)
+        if freq.get(word[i : i + size])
+    ]
+    kept = [
+        (a, b) for a, b in found if not any(c <= a and b <= d for c, d in found if (c, d) != (a, b))
+    ]
+    if not kept:
+        return ()
+    covered = [any(a <= i < b for a, b in kept) for i in range(n)]
+    gaps = re.finditer(r"0{2,}", "".join("1" if c else "0" for c in covered))
+    spans = sorted(kept + [(m.start(), m.end()) for m in gaps])
+    parts = tuple(dict.fromkeys(word[a:b] for a, b in spans))
+    return parts if len(parts) > 1 else ()
 
 
 @lru_cache(maxsize=200_000)

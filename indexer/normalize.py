@@ -6,6 +6,12 @@ site's full-width ``，：（）`` are the same), lower-case, and only letters a
 digits kept. Punctuation and spaces are dropped, except that one space is kept
 between two ASCII letters/digits so ``GDP 2021`` does not become ``gdp2021``.
 Dropping punctuation is what makes ``"抓党建促强边固防"`` find ``抓党建,促强边固防``.
+
+Inside a number or Latin token the characters ``. / : - +`` (between two ASCII
+letters or digits) and ``%`` (after a digit) are part of what was written and
+stay: ``3.5``, ``1/4``, ``26.3:50.7``, ``2021-10-01``, ``covid-19``,
+``pm2.5``, ``100%``. So ``"1/4"`` does not find ``721.4亿`` and ``"100%"`` does
+not find ``100名``. Punctuation between or around Chinese text is folded as before.
 Traditional characters become simplified (OpenCC's t2s, one character at a
 time), so 黨建長廊 and 党建长廊 are the same key. Sentence ends (。！？；) and
 line breaks are kept, as one BOUNDARY character that no query contains, so a
@@ -28,6 +34,8 @@ from typing import Any
 FIELD_SEP = "\x01"
 BOUNDARY = "\x02"
 _SENTENCE_ENDS = frozenset("。!?;\n")  # after NFKC: ！？； are ASCII
+# Kept between two ASCII letters/digits (``%`` after a digit): part of a token.
+INSIDE_TOKEN = frozenset("./:-+%")
 
 
 class _Simplified(dict):
@@ -69,11 +77,15 @@ def _key_piece(ch: str) -> str:
     """Normalise one character: its NFKC form lower-cased, letters/digits only.
 
     Other characters become " " (a separator position), sentence ends and
-    line breaks BOUNDARY. Cached: articles reuse a few thousand characters.
+    line breaks BOUNDARY; INSIDE_TOKEN characters stay for the builder to
+    keep or fold. Cached: articles reuse a few thousand characters.
     """
     out = []
     for c in unicodedata.normalize("NFKC", ch).lower().translate(_T2S):
-        out.append(c if c.isalnum() else BOUNDARY if c in _SENTENCE_ENDS else " ")
+        if c.isalnum() or c in INSIDE_TOKEN:
+            out.append(c)
+        else:
+            out.append(BOUNDARY if c in _SENTENCE_ENDS else " ")
     return "".join(out)
 
 
@@ -87,12 +99,15 @@ _RUN = re.compile(r"[^\W_]+")
 
 class _KeyBuilder:
     """Accumulates key characters and their source offsets, keeping one space
-    between two ASCII letters/digits that a separator stood between."""
+    between two ASCII letters/digits that a separator stood between, and an
+    INSIDE_TOKEN character between two of them (held until the next
+    character shows whether it is inside a token)."""
 
     def __init__(self, boundaries: bool = True) -> None:
         self.chars: list[str] = []
         self.offsets: list[int] = []
         self.pending_space = False
+        self.pending_inside: tuple[str, int] | None = None
         self.boundaries = boundaries
 
     def add_run(self, run: str, start: int) -> None:
@@ -103,20 +118,51 @@ class _KeyBuilder:
 
     def add_char(self, ch: str, index: int) -> None:
         for c in _key_piece(ch):
+            if c in INSIDE_TOKEN:
+                self._inside(c, index)
+                continue
             if c == BOUNDARY and self.boundaries:
+                self.pending_inside = None
                 if self.chars and self.chars[-1][-1] != BOUNDARY:
                     self.chars.append(c)
                     self.offsets.append(index)
                 self.pending_space = False
                 continue
             if c in (" ", BOUNDARY):
-                self.pending_space = True
+                self._separator()
                 continue
             self._space_before(c, index)
             self.chars.append(c)
             self.offsets.append(index)
 
+    def _inside(self, c: str, index: int) -> None:
+        """``c`` right after an ASCII letter/digit: ``%`` after a digit is
+        kept at once, the others when an ASCII letter/digit follows."""
+        last = self.chars[-1][-1] if self.chars else ""
+        if self.pending_space or self.pending_inside or not _is_ascii_alnum(last):
+            self._separator()
+        elif c == "%":
+            if last.isdigit():
+                self.chars.append(c)
+                self.offsets.append(index)
+            else:
+                self._separator()
+        else:
+            self.pending_inside = (c, index)
+
+    def _separator(self) -> None:
+        self.pending_inside = None
+        self.pending_space = True
+
     def _space_before(self, c: str, index: int) -> None:
+        if self.pending_inside is not None:
+            held, at = self.pending_inside
+            self.pending_inside = None
+            if _is_ascii_alnum(c):
+                self.chars.append(held)
+                self.offsets.append(at)
+                return
+            self.pending_space = True
         if (
             self.pending_space
             and self.chars

@@ -72,6 +72,21 @@ def search_index(index_dir):
         yield ix
 
 
+@pytest.fixture(scope="session")
+def quality_index(tmp_path_factory):
+    """An index of tests/fixtures/quality: small articles written for the
+    search quality tests (numbers, unknown words, compounds, ranking by what
+    an article is about, highlights), apart from the main fixture corpus so
+    each test can state its whole expected list."""
+    from indexer import open_index, reindex
+
+    folder = tmp_path_factory.mktemp("quality")
+    shutil.copytree(FIXTURES / "quality", folder / "corpus")
+    reindex(folder / "corpus", folder / "index")
+    with open_index(folder / "index") as ix:
+        yield ix
+
+
 @pytest.fixture
 def corpus_dir(tmp_path) -> Path:
     """A private, writable copy of the fixture corpus for tests that change it."""

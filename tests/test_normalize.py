@@ -24,10 +24,48 @@ from indexer.normalize import key_text, key_with_offsets, query_key
         ("邊疆黨建長廊", "边疆党建长廊"),  # traditional -> simplified
         ("西雙版納州「強邊固防」", "西双版纳州强边固防"),
         ("乾隆", "干隆"),  # character by character, so every substring maps alike
+        # inside a number or Latin token . / : - + (and % after a digit) stay
+        ("增长100%,共100名", "增长100%共100名"),
+        ("收益的1/4用于", "收益的1/4用于"),
+        ("完成721.4亿元", "完成721.4亿元"),
+        ("结构比为26.3:50.7", "结构比为26.3:50.7"),
+        ("2021-10-01起", "2021-10-01起"),
+        ("COVID-19疫情", "covid-19疫情"),
+        ("ＰＭ２．５", "pm2.5"),  # full-width: the same token
+        ("G219国道", "g219国道"),
+        ("编者按:近年来", "编者按近年来"),  # between or around Chinese: folded
+        ("3.加强", "3加强"),
+        ("第3.5版。", "第3.5版\x02"),
+        ("a..b c- d", "a b c d"),
     ],
 )
 def test_key_text(text, key):
     assert key_text(text) == key
+
+
+def test_segment_keeps_number_and_latin_tokens_whole():
+    from indexer.analysis import segment
+
+    assert segment("COVID-19疫情,增长8.5%,PM2.5和1/4") == [
+        "covid-19",
+        "疫情",
+        "增长",
+        "8.5%",
+        "pm2.5",
+        "和",
+        "1/4",
+    ]
+
+
+def test_sub_words_split_compounds_into_dictionary_words():
+    from indexer.analysis import sub_words
+
+    assert [sub_words(w) for w in ("磨憨口岸", "基层党组织", "勐海县", "党建")] == [
+        ("磨憨", "口岸"),
+        ("基层", "党组织"),
+        (),  # one part and a suffix: not a compound
+        (),
+    ]
 
 
 def test_query_key_treats_sentence_ends_as_spaces():

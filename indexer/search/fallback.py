@@ -70,7 +70,7 @@ def fallback(
     and match of the first step that finds something (or the last tried),
     and every step with its count."""
     steps = [Step("phrase", q, 0)]
-    words = _words(parsed)
+    words = _words(gen, parsed)
     # pinyin typed with spaces (dang jian) is one query, not words to OR
     if len(words) > 1 and not (likelier and likelier.kind == "pinyin"):
         steps.append(Step("all_words", " ".join(dict.fromkeys(w for w, _, _ in words)), 0))
@@ -124,15 +124,20 @@ def _run(gen: Generation, parsed: ParsedQuery, filters: Filters) -> Match:
     return narrow(gen, Matcher(gen).match(parsed), filters)
 
 
-def _words(parsed: ParsedQuery) -> list[tuple[str, bool, int]]:
-    """What the any-word step tries, as (word, title only, group): the words
-    of two or more characters of unquoted terms, and quoted phrases whole,
+def _words(gen: Generation, parsed: ParsedQuery) -> list[tuple[str, bool, int]]:
+    """What the any-word step tries, as (word, title only, group): the units
+    of unquoted terms (words of two or more characters, runs of single
+    characters; a Latin or number token such as covid-19 is one word, never
+    cut into covid and 19; a run of single characters only when some article
+    has it: 党见 in 党见长廊 is a slip for the correction step to mend), and
+    quoted phrases whole,
     each keeping the scope of its term and the exclusions of its group."""
     words: list[tuple[str, bool, int]] = []
     for g, group in enumerate(parsed.groups):
         for t in group:
             if not t.negated:
-                pieces = [t.key] if t.quoted else long_words(t) or [t.key]
+                units = [u for u in t.units if u in t.words or len(gen.chars.find(u).ids)]
+                pieces = [t.key] if t.quoted else units or long_words(t) or [t.key]
                 words.extend((w.strip(), t.title_only, g) for w in pieces if w.strip())
     return list(dict.fromkeys(words))
 

@@ -4,12 +4,16 @@ Matching is decided by the character index alone (exact: a phrase matches
 iff it occurs in the key form of the article):
 
 - an unquoted term matches articles containing it as a phrase, or all of its
-  words of two or more characters; a quoted term only the phrase;
+  units (query.Term.units: words of two or more characters, runs of single
+  characters), or all of its parts (dictionary compounds split); a quoted
+  term only the phrase;
 - terms of a group must all match, negated ones must not; groups are ORed.
 
 Tiers (higher ranks first): 3 the group's whole input as one phrase in the
-title, 2 ... in the body, 1 every term as a phrase, 0 the rest, -1 matched
-only through a synonym (query.Term.alternatives): what the user typed comes first.
+title, 2 ... in the body, 1 every term as a phrase, 0 every term as a phrase
+or its units, -1 some term only by its parts (磨憨国际口岸 for 磨憨口岸), -2
+matched only through a synonym (query.Term.alternatives): what the user
+typed comes first.
 
 For speed, a phrase found in a very large share of the articles may come
 back as a sampled superset (see chars.Segment.find); the match then says so
@@ -26,10 +30,11 @@ import numpy as np
 
 from indexer.index.reader import Generation
 from indexer.search.query import ParsedQuery, Term
-from indexer.search.terms import long_words, whole_phrase
+from indexer.search.terms import whole_phrase
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-SYNONYM_TIER = -1
+PARTS_TIER = -1
+SYNONYM_TIER = -2
 
 
 @dataclass
@@ -37,6 +42,18 @@ class Match:
     cids: np.ndarray  # every matching article, ascending
     tiers: np.ndarray  # tier of each
     exact: bool  # False: cids may hold a few articles that do not match
+
+
+@dataclass
+class TermMatch:
+    """The articles one term matches, by how: ``phrase`` holds it as a
+    phrase, ``units`` as a phrase or all its units, ``literal`` also by its
+    parts, ``matched`` also through a synonym."""
+
+    matched: np.ndarray
+    phrase: np.ndarray
+    units: np.ndarray
+    literal: np.ndarray
 
 
 # Set operations on sorted arrays of unique cids. numpy's intersect1d and
@@ -97,7 +114,7 @@ class Matcher:
     def _match_group(self, group: list[Term]) -> tuple[np.ndarray, np.ndarray]:
         positives = [t for t in group if not t.negated]
         found = [self._match_term(t) for t in positives]
-        cids = reduce(intersect, [all_ for all_, _, _ in found])
+        cids = reduce(intersect, [m.matched for m in found])
         for t in group:
             if t.negated and len(cids):
                 # exact: an unchecked superset would exclude articles that match
@@ -106,30 +123,33 @@ class Matcher:
         tiers = np.zeros(len(cids), dtype=np.int8)
         if not len(cids):
             return cids, tiers
-        literal = reduce(intersect, [lit for _, _, lit in found])
+        literal = reduce(intersect, [m.literal for m in found])
         tiers[~member(cids, literal)] = SYNONYM_TIER
+        tiers[
+            member(cids, literal) & ~member(cids, reduce(intersect, [m.units for m in found]))
+        ] = PARTS_TIER
         whole = whole_phrase(positives)
         if len(positives) > 1:
-            every_phrase = reduce(intersect, [phrase for _, phrase, _ in found])
+            every_phrase = reduce(intersect, [m.phrase for m in found])
             tiers[member(cids, every_phrase)] = 1
             tiers[member(cids, self._find(whole))] = 2
         else:
-            tiers[member(cids, found[0][1])] = 2
+            tiers[member(cids, found[0].phrase)] = 2
         tiers[member(cids, self._find(whole, title_only=True))] = 3
         return cids, tiers
 
-    def _match_term(self, term: Term) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(articles matching the term, containing it as a phrase, matching
-        it literally: not only through a synonym)."""
-        phrase = literal = self._find(term.key, term.title_only)
-        words = long_words(term)
-        if not term.quoted and len(words) >= 2:
-            by_words = reduce(intersect, [self._find(w, term.title_only) for w in words])
-            literal = union(phrase, by_words)
+    def _all(self, needles: tuple[str, ...], title_only: bool) -> np.ndarray:
+        return reduce(intersect, [self._find(n, title_only) for n in needles])
+
+    def _match_term(self, term: Term) -> TermMatch:
+        phrase = units = self._find(term.key, term.title_only)
+        if term.units:
+            units = union(phrase, self._all(term.units, term.title_only))
+        literal = union(units, self._all(term.parts, term.title_only)) if term.parts else units
         matched = literal
         for alt in term.alternatives:
             matched = union(matched, self._find(alt.key, alt.title_only))
-        return matched, phrase, literal
+        return TermMatch(matched, phrase, units, literal)
 
     def matches(self, cid: int, parsed: ParsedQuery) -> bool:
         """Whether one article really matches (checked in its key text)."""
@@ -139,9 +159,9 @@ class Matcher:
         contains = self.gen.chars.contains
         for t in group:
             hit = contains(cid, t.key, t.title_only)
-            words = long_words(t)
-            if not hit and not t.quoted and len(words) >= 2:
-                hit = all(contains(cid, w, t.title_only) for w in words)
+            for needles in (t.units, t.parts):
+                if not hit and needles:
+                    hit = all(contains(cid, n, t.title_only) for n in needles)
             if not hit and t.alternatives:
                 hit = any(contains(cid, a.key, a.title_only) for a in t.alternatives)
             if hit == t.negated:

@@ -1,7 +1,9 @@
 """The user's query language, parsed into plain data.
 
 Plain words are searched as a phrase first and, failing that, as all of their
-jieba words; ``"..."`` is an exact phrase only; ``-x`` excludes; ``OR``
+jieba words (a run of single characters jieba left, such as 封城 in 瑞丽封城,
+counts as one word: the reader typed it), then as the parts of dictionary
+compounds (磨憨口岸 -> 磨憨, 口岸); ``"..."`` is an exact phrase only; ``-x`` excludes; ``OR``
 between parts means either; ``title:x`` looks in titles only. Spaces between
 parts mean AND. There is nothing a user can type that fails to parse: an
 unbalanced quote is searched as plain text, with a notice saying so. Only
@@ -17,9 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from indexer.analysis import segment
+from indexer.analysis import segment, sub_words
 from indexer.errors import QueryError
-from indexer.normalize import query_key
+from indexer.normalize import is_cjk, query_key
 from indexer.search.synonyms import Synonyms
 
 MAX_QUERY_CHARS = 200
@@ -40,6 +42,12 @@ class Term:
     negated: bool = False
     title_only: bool = False
     alternatives: tuple[Term, ...] = ()  # synonyms it also matches, ranked lower
+    # All of these must occur when the phrase does not (none: one word, its
+    # phrase is the rule): words of two or more characters, runs of single ones.
+    units: tuple[str, ...] = ()
+    # The units with dictionary compounds split (磨憨口岸 -> 磨憨, 口岸), all of
+    # which must occur, ranked below the units; none when nothing splits.
+    parts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -118,8 +126,39 @@ def _term(text: str, quoted: bool, negated: bool, title_only: bool) -> Term | No
     key = query_key(text)
     if not key.strip():
         return None
-    words = tuple(dict.fromkeys(segment(key)))
-    return Term(text, key, words, quoted, negated, title_only)
+    segmented = segment(key)
+    words = tuple(dict.fromkeys(segmented))
+    if quoted or negated:  # exactly the phrase
+        return Term(text, key, words, quoted, negated, title_only)
+    found = _units(segmented)
+    units = tuple(dict.fromkeys(found)) if len(found) > 1 else ()
+    split = {u: sub_words(u) if _compound(u) else () for u in found}
+    parts = tuple(dict.fromkeys(p for u, s in split.items() for p in s or (u,)))
+    parts = parts if any(split.values()) else ()
+    return Term(text, key, words, quoted, negated, title_only, units=units, parts=parts)
+
+
+def _units(words: list[str]) -> list[str]:
+    """Words of two or more characters, and each run of two or more single
+    Chinese characters joined (瑞丽 封 城 -> 瑞丽, 封城), in order, repeats
+    kept (基诺族基诺族 has two units)."""
+    units: list[str] = []
+    run = ""
+    for w in [*words, ""]:
+        if len(w) == 1 and is_cjk(ord(w)):
+            run += w
+            continue
+        if len(run) > 1:
+            units.append(run)
+        run = ""
+        if len(w) > 1:
+            units.append(w)
+    return units
+
+
+def _compound(word: str) -> bool:
+    """A dictionary word that may have parts: Chinese, 3 to 16 characters."""
+    return 3 <= len(word) <= 16 and all(is_cjk(ord(c)) for c in word)
 
 
 def _expand(term: Term, synonyms: Synonyms) -> Term:

@@ -24,10 +24,12 @@ def whole_phrase(positives: list[Term]) -> str:
 
 
 def ranking_words(term: Term) -> list[str]:
-    """The term's words that rank: those of two or more characters; a lone
+    """The term's words that rank: those of two or more characters and the
+    parts of compounds (口岸 in 磨憨国际口岸 for 磨憨口岸); a lone
     single-character word only when it is the whole term (县), since 的 or 在
     inside a longer input carry no weight and cost a posting list each."""
     own = long_words(term) or (list(term.words) if len(term.words) == 1 else [])
+    own += [p for p in term.parts if p not in own]
     return own + [w for alt in term.alternatives for w in long_words(alt)]
 
 
