@@ -94,7 +94,8 @@ def segment(text: str) -> list[str]:
     """
     setup_jieba()
     normal = display_normalize(text)
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for m in _INNER_TOKEN.finditer(normal):
         pieces += jieba.lcut(normal[pos : m.start()], HMM=False) if m.start() > pos else []
         pieces.append(m.group())
