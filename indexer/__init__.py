@@ -23,8 +23,8 @@ from indexer.models import (
     Step,
     Suggestion,
 )
-from indexer.querylog import QueryLog
-from indexer.search.engine import article_view, get_article, search
+from indexer.querylog import OncePerDay, QueryLog, log_beside
+from indexer.search.engine import article_view, count_matches, get_article, search
 from indexer.search.facets import Filters, filter_choices, parse_filters
 from indexer.search.query import compose_query
 from indexer.search.suggest import suggest
@@ -42,6 +42,7 @@ __all__ = [
     "IndexerError",
     "QueryError",
     "QueryLog",
+    "OncePerDay",
     "ReindexReport",
     "SearchIndex",
     "SearchPage",
@@ -51,9 +52,11 @@ __all__ = [
     "Synonyms",
     "article_view",
     "compose_query",
+    "count_matches",
     "filter_choices",
     "get_article",
     "index_exists",
+    "log_beside",
     "open_index",
     "parse_filters",
     "reindex",

@@ -5,6 +5,11 @@ Only aggregates are stored, so there is nothing personal to leak or delete:
 per UTC day and normalised query, how many searches found results and how many
 found none. No IP, user agent, cookie, session or time of day.
 
+Each index has its own log (:func:`log_beside`), so a demo's or a test's
+queries never show as hot searches on the real site. A reader who repeats a
+search the same day counts once (:class:`OncePerDay`): what identifies them
+is hashed with a random salt that lives in memory for one day only.
+
 Hot searches are shown to every visitor, so editors can hide a query from
 them (:meth:`QueryLog.hide`): anyone can search for anything, and a few
 searches for an insult must not put it on a government home page.
@@ -18,9 +23,11 @@ not cross a fork).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import secrets
 import sqlite3
 import threading
 import unicodedata
@@ -31,6 +38,7 @@ from typing import TypeVar
 
 log = logging.getLogger(__name__)
 
+LOG_SUFFIX = ".querylog.sqlite"  # the log of index folder X is X.querylog.sqlite beside it
 MAX_LOGGED_CHARS = 100  # longer queries are pasted text, not searches worth counting
 MAX_HOT_CHARS = 30  # the home page shows hot searches as links
 KEEP_DAYS = 90
@@ -57,6 +65,47 @@ def normalize_query(query: str) -> str | None:
     variants add up; None for queries not worth logging (empty, too long)."""
     q = _SPACE.sub(" ", unicodedata.normalize("NFKC", query)).strip().lower()
     return q if 0 < len(q) <= MAX_LOGGED_CHARS else None
+
+
+def log_beside(index_dir: str | Path) -> Path:
+    """Where the query log of the index in ``index_dir`` lives: a file beside
+    the folder (not inside it, where only generations belong)."""
+    folder = Path(index_dir)
+    return folder.with_name(folder.name + LOG_SUFFIX)
+
+
+class OncePerDay:
+    """Remembers, for the current UTC day only, which (client, query) pairs
+    were already counted, so a reader repeating a search (reloads, back and
+    forth, a double click) adds one search, not many.
+
+    Only salted hashes are kept, in memory: the salt is drawn afresh each
+    day and never stored, so yesterday's entries cannot be linked to anyone,
+    even by whoever holds the process's memory later. ``limit`` bounds the
+    memory; past it, further searches that day are not counted (a flood of
+    distinct searches must not buy a place in the hot list either)."""
+
+    def __init__(self, limit: int = 200_000):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._day: date | None = None
+        self._salt = b""
+        self._seen: set[bytes] = set()
+
+    def first(self, client: str, query: str, day: date | None = None) -> bool:
+        """True the first time ``client`` searches ``query`` on ``day``
+        (default today, UTC), False for repeats and when the day is full."""
+        day = _day(day)
+        with self._lock:
+            if day != self._day:
+                self._day, self._salt, self._seen = day, secrets.token_bytes(16), set()
+            key = hashlib.blake2b(
+                f"{client}\n{query}".encode("utf-8", "replace"), key=self._salt, digest_size=16
+            ).digest()
+            if key in self._seen or len(self._seen) >= self.limit:
+                return False
+            self._seen.add(key)
+            return True
 
 
 def _day(d: date | None) -> date:

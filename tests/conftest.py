@@ -107,7 +107,10 @@ def app(index_dir, session_corpus_dir):
 
 
 def close_app(app) -> None:
-    """Close what an app opened: its index and its query log."""
+    """Close what an app opened: its index and its query log (once its
+    start-up warm-up is done with the index)."""
+    if app.extensions.get("warm_up") is not None:
+        app.extensions["warm_up"].join()
     if app.extensions.get("search_index") is not None:
         app.extensions["search_index"].close()
     if app.extensions.get("query_log") is not None:
@@ -124,6 +127,24 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+BROWSER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def reader_search(client, q: str, reader: int = 1, headers: dict | None = None, **params):
+    """GET /search as reader number ``reader`` would, typing ``q`` in a
+    browser: their own address and a browser's user agent, so the search
+    counts for the hot list (a reader's repeats the same day do not)."""
+    return client.get(
+        "/search",
+        query_string={"q": q, **params},
+        headers={"User-Agent": BROWSER_AGENT, **(headers or {})},
+        environ_base={"REMOTE_ADDR": f"10.0.{reader // 250}.{reader % 250 + 1}"},
+    )
 
 
 # The site's own scripts, served from 'self' (the CSP allows nothing else).

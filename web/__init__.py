@@ -72,9 +72,11 @@ def default_config(instance_path: str) -> dict:
         SYNONYMS_FILE=None,  # None: the shipped indexer/data/synonyms.txt
         # the site's own additions (the admin page writes here); "": none
         SYNONYMS_LOCAL=os.path.join(instance_path, "synonyms.txt"),
-        QUERY_LOG=os.path.join(instance_path, "querylog.sqlite"),  # "": no log
+        QUERY_LOG=None,  # None: the index's own, beside it (INDEX_DIR.querylog.sqlite); "": none
         HOT_DAYS=7,
-        HOT_MIN_COUNT=2,  # searches before a query may show as hot
+        HOT_MIN_COUNT=2,  # readers who searched a query (once a day each) before it may show
+        HOT_LIMIT=10,  # hot searches shown
+        WARM_UP=True,  # load the vocabulary in the background at start-up
         # /admin exists only with a token (SEARCH_ADMIN_TOKEN, or FLASK_ADMIN_TOKEN)
         ADMIN_TOKEN=os.environ.get("SEARCH_ADMIN_TOKEN", ""),
         **admin.DEFAULTS,

@@ -1,16 +1,26 @@
 """What the app's requests share, kept in ``app.extensions`` (like flaskr's
 ``db.get_db``): the open index, the synonyms files, the query log and the hot
-searches read from it. Views reach it only through these functions."""
+searches read from it. Views reach it only through these functions.
+
+Which searches count for the hot list is decided here, per request: only a
+reader's first search of a query that day, typed in a browser (not an API
+call, a script, a crawler or a prefetch); see :func:`count_search`.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 import indexer
 from indexer.errors import IndexBusyError, IndexMissingError
+from indexer.querylog import normalize_query
+
+WARM_UP_QUERY = "党建"  # any word: what matters is that every code path runs once
 
 
 def init_app(app: Flask) -> None:
@@ -22,7 +32,10 @@ def init_app(app: Flask) -> None:
         config["SYNONYMS_FILE"], config["SYNONYMS_LOCAL"] or None
     )
     log_path = config["QUERY_LOG"]
+    if log_path is None:  # the default: the index's own log, beside it
+        log_path = indexer.log_beside(config["INDEX_DIR"])
     app.extensions["query_log"] = indexer.QueryLog(log_path) if log_path else None
+    app.extensions["counted_today"] = indexer.OncePerDay()
     app.extensions["search_index_lock"] = threading.Lock()
     app.extensions["search_index"] = None
     if config["BUILD_IF_MISSING"]:
@@ -31,6 +44,28 @@ def init_app(app: Flask) -> None:
         app.extensions["search_index"] = indexer.open_index(config["INDEX_DIR"])
     except IndexMissingError as e:
         app.logger.warning("%s", e)  # requests get a 503 until the index is built
+    else:
+        if config["WARM_UP"]:
+            app.extensions["warm_up"] = warm_in_background(
+                app.extensions["search_index"], app.logger
+            )
+
+
+def warm_in_background(ix: indexer.SearchIndex, logger: logging.Logger) -> threading.Thread:
+    """Load what the first search would otherwise load while a reader waits
+    (the vocabulary, a searcher, the code paths of a search) in a thread, so
+    the app starts serving at once and the first search is as fast as any."""
+
+    def warm() -> None:
+        try:
+            indexer.search(ix, WARM_UP_QUERY, 1, 1)
+            indexer.suggest(ix, WARM_UP_QUERY, 1)
+        except Exception:  # a warm-up must never take the app down; searches retry
+            logger.exception("warming up the index failed")
+
+    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def build_missing_index(app: Flask) -> None:
@@ -89,21 +124,59 @@ def query_log() -> indexer.QueryLog | None:
 
 
 def run_search(q: str, page: int, per_page: int, filters: indexer.Filters) -> indexer.SearchPage:
-    """indexer.search with the app's index and synonyms; a first page without
-    filters goes into the query log (hot searches, and queries that found
-    nothing as typed, for editors). QueryError if the input is bad."""
-    result = indexer.search(get_index(), q, page, per_page, filters, synonyms().current())
+    """indexer.search with the app's index and synonyms. QueryError if the
+    input is bad."""
+    return indexer.search(get_index(), q, page, per_page, filters, synonyms().current())
+
+
+def count_search(q: str, result: indexer.SearchPage, filters: indexer.Filters) -> None:
+    """Count a reader's search in the query log (hot searches, and queries
+    that found nothing as typed, for editors): the first page without
+    filters, typed by a reader, once per reader and query a day."""
     log = query_log()
-    if log is not None and page == 1 and not filters.narrows:
-        # what was typed found nothing when the zero-results chain ran, even
-        # if a later step found something: editors want exactly those queries
-        log.record(q, 0 if result.steps else result.total)
-    return result
+    if log is None or result.page != 1 or filters.narrows or not typed_by_a_reader():
+        return
+    query = normalize_query(q)
+    client = f"{request.remote_addr}|{request.user_agent.string}"
+    if query is None or not current_app.extensions["counted_today"].first(client, query):
+        return
+    # what was typed found nothing when the zero-results chain ran, even
+    # if a later step found something: editors want exactly those queries
+    log.record(q, 0 if result.steps else result.total)
+
+
+# Browsers' prefetch and prerender requests say so in one of these headers.
+PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+NOT_A_READER = re.compile(r"bot|spider|crawl|slurp|headless|python|curl|wget|java/", re.I)
+
+
+def typed_by_a_reader() -> bool:
+    """A browser's own navigation: not a prefetch, not a crawler or a script
+    (user agents that are not a browser's, or that say they are robots)."""
+    headers = request.headers
+    if any(
+        w in headers.get(h, "").lower() for h in PREFETCH_HEADERS for w in ("prefetch", "prerender")
+    ):
+        return False
+    agent = request.user_agent.string
+    return agent.startswith("Mozilla/") and not NOT_A_READER.search(agent)
 
 
 def hot_searches() -> list[tuple[str, int]]:
+    """The hot searches to show: the most counted queries that still find
+    articles in the index as it is now (one that finds nothing is not an
+    invitation worth showing)."""
     log = query_log()
     if log is None:
         return []
     config = current_app.config
-    return log.hot(days=config["HOT_DAYS"], min_count=config["HOT_MIN_COUNT"])
+    limit = config["HOT_LIMIT"]
+    candidates = log.hot(
+        days=config["HOT_DAYS"], limit=limit * 3, min_count=config["HOT_MIN_COUNT"]
+    )
+    try:
+        ix = get_index()
+    except IndexMissingError:
+        return []
+    table = synonyms().current()
+    return [(q, n) for q, n in candidates if indexer.count_matches(ix, q, table) > 0][:limit]

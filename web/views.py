@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 import indexer
 from indexer.errors import QueryError
 from web.params import BadParameter, int_arg, kept_filters, request_filters
-from web.state import get_index, hot_searches, run_search
+from web.state import count_search, get_index, hot_searches, run_search
 
 bp = Blueprint("views", __name__)
 
@@ -33,9 +33,11 @@ def search():
     except BadParameter:
         return render_template("search.html", q=q, error=BAD_PAGE, retry=True), 400
     try:
-        result = run_search(q, page, current_app.config["PAGE_SIZE"], request_filters())
+        filters = request_filters()
+        result = run_search(q, page, current_app.config["PAGE_SIZE"], filters)
     except QueryError as e:
         return render_template("search.html", q=q, error=str(e)), 400
+    count_search(q, result, filters)
     keep = kept_filters()
     return render_template(
         "search.html",

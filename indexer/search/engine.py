@@ -87,6 +87,19 @@ def search(
     )
 
 
+def count_matches(ix: SearchIndex, q: str, synonyms: Synonyms | None = None) -> int:
+    """How many articles ``q`` itself finds: no zero-results chain, no ranking,
+    no page. Cheap enough to check a list of queries (the hot searches)."""
+    try:
+        parsed = parse_query(q, synonyms)
+    except QueryError:
+        return 0
+    if parsed.is_empty():
+        return 0
+    with ix.searcher() as (gen, _searcher):
+        return len(Matcher(gen).match(parsed).cids)
+
+
 def _page(
     matcher: Matcher, parsed: ParsedQuery, match: Match, order: np.ndarray, page: int, per_page: int
 ) -> list[int]:

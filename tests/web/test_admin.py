@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import without_own_scripts
+from conftest import close_app, without_own_scripts
 
 import indexer
 from indexer.index.store import writer_lock
@@ -59,8 +59,7 @@ def make_app(corpus_dir, tmp_path):
 
     yield make
     for app in apps:
-        if app.extensions.get("search_index") is not None:
-            app.extensions["search_index"].close()
+        close_app(app)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ none does (the banner must never leak onto the production site)."""
 from urllib.parse import quote
 
 import pytest
+from conftest import close_app
 
 from search_app import create_app
 
@@ -33,7 +34,7 @@ def demo_client(request, index_dir, session_corpus_dir):
         }
     )
     yield app.test_client(), request.param
-    app.extensions["search_index"].close()
+    close_app(app)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -48,7 +49,7 @@ def test_banner_is_on_every_page_only_in_demo_mode(demo_client, page):
 def test_banner_is_plain_text_styled_by_the_stylesheet(index_dir, session_corpus_dir):
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DEMO": True})
     page = app.test_client().get("/").get_data(as_text=True)
-    app.extensions["search_index"].close()
+    close_app(app)
     assert f'<div class="demo-banner" role="note">\n    <div class="wrap">{BANNER}</div>' in page
     assert "style=" not in page
     assert ".demo-banner {" in read_css(app)
@@ -57,7 +58,7 @@ def test_banner_is_plain_text_styled_by_the_stylesheet(index_dir, session_corpus
 def test_demo_flag_comes_from_the_environment(monkeypatch, index_dir):
     monkeypatch.setenv("FLASK_DEMO", "1")
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
-    app.extensions["search_index"].close()
+    close_app(app)
     assert app.config["DEMO"] == 1
 
 

@@ -252,7 +252,7 @@ def leaky_corpus(corpus_dir: Path, tmp_path: Path) -> Iterator[tuple[Path, Path,
     assert not [name for name in report.added if "leak" in name]
     app = create_app({"TESTING": True, "INDEX_DIR": str(index), "CORPUS_DIR": str(corpus_dir)})
     yield corpus_dir, secret, app.test_client()
-    app.extensions["search_index"].close()
+    close_app(app)
 
 
 def test_symlink_out_of_the_corpus_is_not_indexed(leaky_corpus):

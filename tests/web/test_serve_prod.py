@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import close_app
 from flask import request
 
 from search_app import create_app
@@ -234,7 +235,7 @@ FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 def whoami_client(index_dir, **config):
     """The app plus a view that echoes the client address and scheme it sees."""
     app = create_app({**WHOAMI, "INDEX_DIR": str(index_dir), **config})
-    app.extensions["search_index"].close()
+    close_app(app)
 
     @app.get("/_whoami")
     def whoami():

@@ -6,7 +6,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from conftest import close_app
+from conftest import close_app, reader_search
 
 from search_app import create_app
 
@@ -107,8 +107,10 @@ def test_suggest_api(client):
 
 def test_hot_searches_on_the_home_page(client):
     assert "近 7 天热门搜索" not in text(client.get("/"))
-    for q in ["强边固防", "强边固防", "强边固防", "基层治理", "基层治理", "打洛镇"]:
-        client.get("/search", query_string={"q": q})
+    for reader, q in enumerate(
+        ["强边固防", "强边固防", "强边固防", "基层治理", "基层治理", "打洛镇"]
+    ):
+        reader_search(client, q, reader)
     home = text(client.get("/"))
     assert "近 7 天热门搜索" in home
     hot = re.findall(
@@ -118,16 +120,16 @@ def test_hot_searches_on_the_home_page(client):
 
 
 def test_only_first_unfiltered_pages_are_logged(app, client):
-    for _ in range(2):
-        client.get("/search", query_string={"q": "党建", "page": 2})
-        client.get("/search", query_string={"q": "强边固防", "from": "2021-01-01"})
-        client.get("/api/search", query_string={"q": "基层治理"})
+    for reader in range(2):
+        reader_search(client, "党建", reader, page=2)
+        reader_search(client, "强边固防", reader, **{"from": "2021-01-01"})
+        reader_search(client, "基层治理", reader)
     assert app.extensions["query_log"].hot() == [("基层治理", 2)]
 
 
 def test_hot_searches_are_escaped(client):
-    for _ in range(2):
-        client.get("/search", query_string={"q": "党建 -<i>"})  # excludes nothing: found
+    for reader in range(2):
+        reader_search(client, "党建 -<i>", reader)  # excludes nothing: found
     home = text(client.get("/"))
     assert "党建 -&lt;i&gt;</a>" in home and "<i>" not in home
 
@@ -135,7 +137,7 @@ def test_hot_searches_are_escaped(client):
 def test_no_log_when_disabled(index_dir, private_query_log):
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "QUERY_LOG": ""})
     try:
-        app.test_client().get("/search", query_string={"q": "党建"})
+        reader_search(app.test_client(), "党建")
         assert app.extensions["query_log"] is None
     finally:
         close_app(app)
@@ -150,8 +152,8 @@ def editor(index_dir):
 
 
 def test_editors_see_queries_that_found_nothing(editor):
-    for q in ["xyzzy", "xyzzy", "党建", "dangjian"]:  # dangjian: found only as pinyin
-        editor.get("/search", query_string={"q": q})
+    for reader, q in enumerate(["xyzzy", "xyzzy", "党建", "dangjian"]):  # dangjian: as pinyin
+        reader_search(editor, q, reader)
     data = editor.get(
         "/admin", headers={"Authorization": "Bearer s3cret-token", "Accept": "application/json"}
     ).get_json()
@@ -165,7 +167,7 @@ def test_editors_see_queries_that_found_nothing(editor):
 
 
 def test_editors_add_synonyms_that_apply_at_once(editor):
-    editor.get("/search", query_string={"q": "党建长龙"})
+    reader_search(editor, "党建长龙")
     editor.post("/admin/login", data={"token": "s3cret-token"})
     page = text(editor.get("/admin"))
     link = re.search(r'<a href="(/admin\?term=[^"#]+)#synonyms-title">添加同义词</a>', page)
@@ -195,8 +197,8 @@ def test_synonym_form_refuses_bad_entries_and_needs_csrf(editor):
 
 
 def test_editors_hide_a_hot_search_from_the_home_page(editor):
-    for q in ["强边固防", "强边固防", "勐海县", "勐海县", "勐海县"]:
-        editor.get("/search", query_string={"q": q})
+    for reader, q in enumerate(["强边固防", "强边固防", "勐海县", "勐海县", "勐海县"]):
+        reader_search(editor, q, reader)
     editor.post("/admin/login", data={"token": "s3cret-token"})
     page = text(editor.get("/admin"))
     assert "首页的热门搜索" in page
