@@ -9,6 +9,7 @@ from pathlib import Path
 
 from indexer.errors import ArticleError
 from indexer.index.chars import key_stream
+from indexer.index.keyterms import key_term_counts
 from indexer.ingest.corpus import article_id, content_hash, stat_key
 from indexer.ingest.load import load_bytes
 from indexer.models import Article, FileFailure
@@ -21,6 +22,7 @@ class PreparedDoc:
     article: Article
     stream: str  # key stream for the character index
     places: int = 0  # bit mask of the counties it names (places.py)
+    keyterms: list[tuple[str, int]] = field(default_factory=list)  # keyterms.py
 
 
 @dataclass
@@ -36,7 +38,10 @@ class PreparedFile:
 def prepare_article(article: Article) -> PreparedDoc:
     title, body = key_text(article.title), key_text(article.body)
     return PreparedDoc(
-        article=article, stream=key_stream(title, body), places=place_mask(title, body)
+        article=article,
+        stream=key_stream(title, body),
+        places=place_mask(title, body),
+        keyterms=key_term_counts(article.title, article.body),
     )
 
 

@@ -45,4 +45,6 @@ def make_schema() -> fields.Schema:
         source=fields.STORED(),
         source_url=fields.STORED(),
         attachments=fields.STORED(),  # [(name, original address)]
+        # [(word, count)] of the title and lead, for related articles (keyterms.py)
+        keyterms=fields.STORED(),
     )

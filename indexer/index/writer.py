@@ -128,6 +128,7 @@ class GenerationWriter:
             source_url=a.source_url,
             attachments=[list(pair) for pair in a.attachments],
             places=doc.places,
+            keyterms=[list(pair) for pair in doc.keyterms],
         )
         if a.date:
             fields["date"] = a.date

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from indexer.normalize import key_with_offsets
 
 SNIPPET_CHARS = 120
+SCAN_CHARS = 20_000  # where a match is looked for the exact (slow) way
 LEAD_CHARS = 30
 
 
@@ -82,7 +83,8 @@ def snippet(text: str, needles: list[str], size: int = SNIPPET_CHARS) -> Markup:
     saves normalising a whole long article for every hit."""
     anchor = _find_anchor(text, needles)
     if anchor is None:  # e.g. full-width letters: locate it the exact way
-        per_needle = _spans_per_needle(text, needles)
+        # only a bounded head is normalised: a results page may list long articles
+        per_needle = _spans_per_needle(text[:SCAN_CHARS], needles)
         anchor = next((spans[0][0] for spans in per_needle if spans), 0)
     start = max(0, min(anchor - LEAD_CHARS, len(text) - size))
     end = min(len(text), start + size)

@@ -1,19 +1,19 @@
-"""Related articles: Whoosh's more-like-this term choice over jieba words,
-scored with our numpy BM25F across the whole index.
+"""Related articles: the words stored for an article at indexing time
+(index/keyterms.py), weighed against the whole index with Whoosh's Bo1
+expansion model, then scored with our numpy BM25F across all articles.
 
-Whoosh's Bo1 expansion model picks the words that characterise an article
-against the index (its own ``more_like`` would then score every posting of
-those words in Python); ranking.bm25f scores them for all articles at once.
+Nothing here reads the article's text, so the cost is the same for an
+article of any length (its words were counted once, when it was indexed).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from whoosh.classify import Bo1Model, Expander
 
 from indexer.index.ranking import bm25f
 from indexer.index.reader import SearchIndex
 from indexer.models import Hit
-from indexer.normalize import display_normalize
 from indexer.search.hits import make_hit
 
 KEY_TERMS = 10
@@ -25,11 +25,7 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
             return []
-        fields = searcher.reader().stored_fields(docnum)
-        text = display_normalize(fields["title"] + "\n" + fields.get("body", ""))
-        candidates = searcher.key_terms_from_text("body", text, numterms=KEY_TERMS * 3)
-        # single characters (带, 为, 以) say little about an article's subject
-        terms = [t for t, _ in candidates if len(t) > 1][:KEY_TERMS]
+        terms = key_terms(searcher, searcher.reader().stored_fields(docnum))
         live = np.asarray(gen.docmap)
         live = np.sort(live[live >= 0])
         if not terms or not len(live):
@@ -39,3 +35,14 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
         best = [i for i in np.argsort(-scores, kind="stable")[:limit].tolist() if scores[i] > 0]
         shown = [(searcher.reader().stored_fields(int(live[i])), float(scores[i])) for i in best]
         return [make_hit(f, score, [], with_snippet=False) for f, score in shown]
+
+
+def key_terms(searcher, fields: dict) -> list[str]:
+    """The KEY_TERMS stored words that best tell the article from the rest
+    of the index (an index built before words were stored has none)."""
+    counts = fields.get("keyterms") or []
+    if not counts:
+        return []
+    expander = Expander(searcher.reader(), "body", Bo1Model)
+    expander.add((word, float(n)) for word, n in counts)
+    return [t for t, _ in expander.expanded_terms(KEY_TERMS)]

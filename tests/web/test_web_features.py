@@ -221,7 +221,12 @@ def test_api_article_has_the_highlighted_text_and_related_articles(client):
     data = client.get(f"/api/article/{seed}", query_string={"q": "三抓三促"}).get_json()
     assert data["id"] == seed and data["date"] == "2021-10-01"
     assert any("<mark>三抓三促</mark>" in p for p in data["paragraphs_html"])
-    assert data["related"][0]["id"] == "2022-03-15-mengla-changlang-shifandai.txt"
+    assert [hit["id"] for hit in data["related"]] == [
+        "2023-01-08-daluo-cunzhai-xinmao.txt",
+        "2020-12-01-daluo-qiangbian-gufang-gbk.txt",
+        "2022-03-15-mengla-changlang-shifandai.txt",
+        "2022-05-20-jinghong-jiceng-zhili.txt",
+    ]
     missing = client.get("/api/article/nope.txt")
     assert missing.status_code == 404 and missing.is_json and "error" in missing.get_json()
     assert client.get("/api/article/x/../" + seed).status_code == 404
