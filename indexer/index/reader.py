@@ -24,13 +24,13 @@ from whoosh.searching import Searcher
 from indexer.errors import IndexDamagedError, IndexMissingError
 from indexer.index.chars import CharIndex
 from indexer.index.integrity import Verified, damage
+from indexer.index.inuse import hold_for_reading
 from indexer.index.ranking import PostingsCache
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
     CURRENT,
     GenerationFiles,
     current_generation,
-    hold_for_reading,
     published_generations,
     read_json,
     warm_up,
@@ -50,7 +50,8 @@ class Generation:
         self.name = path.name
         self.path = path
         files = GenerationFiles(path)
-        self._reading = hold_for_reading(files)  # prune leaves it alone until _close
+        # prune leaves it alone until _close
+        self._reading = hold_for_reading(files.path(files.READERS), files.path(files.MANIFEST))
         try:
             self._open(files, manifest)
         except BaseException:

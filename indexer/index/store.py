@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 from indexer.analysis import setup_jieba
 from indexer.errors import IndexBusyError
+from indexer.index.inuse import unused
 from indexer.vocab.table import SEGMENT_TERMS, VOCAB_FILE
 
 CURRENT = "CURRENT"
@@ -73,9 +74,7 @@ class GenerationFiles:
     COLUMN_NAMES: ClassVar[str] = "column_names.npy"
     PLACES: ClassVar[str] = "places.npy"  # per document, bit mask of counties
     VOCABULARY: ClassVar[str] = VOCAB_FILE  # words and pinyin (vocab/)
-    # Held (flock, shared) by every process reading the generation, so prune
-    # never deletes it under them; each generation has its own, never linked.
-    READERS: ClassVar[str] = "readers.lock"
+    READERS: ClassVar[str] = "readers.lock"  # flocked by its readers (inuse.py)
     REWRITTEN: ClassVar[tuple[str, ...]] = (
         MANIFEST,
         FILES,
@@ -189,10 +188,9 @@ def fsync_dir(folder: Path) -> None:
 
 # Writer-lock descriptors this process holds. flock belongs to the open file,
 # which fork() shares: a process forked during a reindex (Whoosh's writer
-# processes, see build.py) would hold the lock too, and if the reindex is
-# killed those workers wait on their job queue forever, so every later
-# reindex would be refused as busy. Forked children therefore close their copy
-# at once and (on Linux) are killed along with the reindex that forked them.
+# processes, see build.py) would hold the lock too, and if the reindex is killed
+# those workers wait on their job queue forever, so every later reindex would be
+# refused as busy: forked children close their copy and die with the reindex.
 _held_locks: dict[int, int] = {}  # descriptor -> pid of the process that took the lock
 
 
@@ -279,62 +277,14 @@ def publish(index_dir: Path, tmp: Path, name: str) -> None:
 
 
 def prune(index_dir: Path, keep: int = KEEP_GENERATIONS) -> list[str]:
-    """Remove all but the newest ``keep`` generations, except those a reader
-    still uses (a later reindex removes them): a long request may still read
-    files a reader opens lazily, such as the vocabulary. Returns the names
-    removed."""
+    """Remove all but the newest ``keep`` generations but those still read."""
     removed = []
     for name in published_generations(index_dir)[:-keep]:
-        p = index_dir / name
-        with _unused(GenerationFiles(p)) as unused:
-            if unused:
-                shutil.rmtree(p, ignore_errors=True)
-                removed.append(p.name)
+        with unused(index_dir / name / GenerationFiles.READERS) as unused_now:
+            if unused_now:
+                shutil.rmtree(index_dir / name, ignore_errors=True)
+                removed.append(name)
     return removed
-
-
-@contextmanager
-def _unused(files: GenerationFiles) -> Iterator[bool]:
-    """True, holding the generation's readers lock exclusively, when no
-    process reads it (or it has no lock file, from before there was one)."""
-    try:
-        fd = os.open(files.path(files.READERS), os.O_RDONLY)
-    except FileNotFoundError:
-        yield True
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
-
-
-def hold_for_reading(files: GenerationFiles) -> int | None:
-    """Mark the generation as in use by this process until the returned
-    descriptor is closed (None: it has no readers lock). Raises
-    FileNotFoundError when prune is removing it right now."""
-    try:
-        fd = os.open(files.path(files.READERS), os.O_RDONLY)
-    except FileNotFoundError:
-        if not files.path(files.MANIFEST).exists():
-            raise
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise FileNotFoundError(f"{files.folder} is being removed") from None
-    return fd
-
-
-def published_generations(index_dir: Path) -> list[str]:
-    """Names of the generation folders renamed into place, oldest first."""
-    found = (p for p in index_dir.glob("g[0-9]*") if p.is_dir() and ".tmp-" not in p.name)
-    return sorted(p.name for p in found)
 
 
 def generation_number(name: str | None) -> int:
@@ -343,3 +293,8 @@ def generation_number(name: str | None) -> int:
 
 def generation_name(number: int) -> str:
     return f"g{number:06d}"
+
+
+def published_generations(index_dir: Path) -> list[str]:
+    """Names of the generation folders renamed into place, oldest first."""
+    return sorted(p.name for p in index_dir.glob("g[0-9]*") if ".tmp-" not in p.name)
