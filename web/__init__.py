@@ -73,6 +73,8 @@ def default_config(instance_path: str) -> dict:
         # the site's own additions (the admin page writes here); "": none
         SYNONYMS_LOCAL=os.path.join(instance_path, "synonyms.txt"),
         QUERY_LOG=None,  # None: the index's own, beside it (INDEX_DIR.querylog.sqlite); "": none
+        SITES_FILE=os.path.join(instance_path, "sites.toml"),  # what 从网站更新 crawls
+        UPDATE_STATUS=os.path.join(instance_path, "update-status.json"),  # its progress
         HOT_DAYS=7,
         HOT_MIN_COUNT=2,  # readers who searched a query (once a day each) before it may show
         HOT_LIMIT=10,  # hot searches shown

@@ -51,6 +51,7 @@ from web.auth import (
 )
 from web.errors import http_error, human_size
 from web.state import documents, hot_searches, query_log, synonyms
+from web.update import UpdateBusy, start_update, update_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_admin)  # the token, a login session or, on POST, the CSRF token
@@ -141,6 +142,7 @@ def render_index(last: Outcome | None) -> str:
         zero_results=zero_results(),
         hot=hot_searches(),
         hidden=log.hidden() if log is not None else [],
+        update=update_status(current_app.config),
     )
 
 
@@ -192,6 +194,7 @@ def index():
             "zero_results": [
                 {"query": q, "searches": n, "last_day": day} for q, n, day in zero_results()
             ],
+            "update": update_status(current_app.config),
         }
     return render_index(state.last)
 
@@ -264,6 +267,20 @@ def reindex():
     outcome = Outcome("reindex")
     run_reindex(outcome)
     return respond(outcome, outcome.report if outcome.report is not None else {})
+
+
+@bp.post("/update")
+def update():
+    """从网站更新: start a crawl of the configured sites and a reindex in the
+    background (web/update.py); the page shows its progress and result."""
+    outcome = Outcome("update")
+    try:
+        start_update(current_app.config)
+        outcome.saved.append("已开始从网站更新")
+    except UpdateBusy as e:
+        outcome.error, outcome.status = str(e), 409
+    audit("update", "started" if outcome.saved else f"refused: {outcome.error}")
+    return respond(outcome, {"saved": outcome.saved, "update": update_status(current_app.config)})
 
 
 def finish_saving(outcome: Outcome):
