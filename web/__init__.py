@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import admin, api, errors, feeds, state, views
+from web import admin, admin_articles, api, errors, feeds, state, views
 from web.jsonify import HtmlSafeJSONProvider
 
 # templates/ and static/ sit at the top of the checkout, beside search_app.py.
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     app.after_request(add_security_headers)
     admin.init_app(app)  # /admin exists only when an admin token is configured
+    assert admin_articles.bp is admin.bp  # its views are on the admin blueprint
     if app.config["PROXY_FIX"]:
         trust_proxy_headers(app, int(app.config["PROXY_FIX"]))
     return app

@@ -50,7 +50,7 @@ from web.auth import (
     start_session,
 )
 from web.errors import http_error, human_size
-from web.state import documents, hot_searches, query_log, synonyms
+from web.state import documents, duplicate_reason, hot_searches, query_log, synonyms
 from web.update import UpdateBusy, start_update, update_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -206,8 +206,11 @@ def upload():
     files = [f for f in request.files.getlist("files") if f.filename]
     for f in files:
         try:
+            data = f.read()
+            if same := duplicate_reason(f.filename or "", data):  # never a second copy
+                raise UploadError(f.filename or "", same)
             outcome.saved.append(
-                save_upload(current_app.config["CORPUS_DIR"], f.filename or "", f.read())
+                save_upload(current_app.config["CORPUS_DIR"], f.filename or "", data)
             )
         except UploadError as e:
             outcome.rejected.append({"name": e.name, "reason": e.reason})

@@ -17,8 +17,10 @@ from pathlib import Path
 from flask import Flask, current_app, request
 
 import indexer
-from indexer.errors import IndexBusyError, IndexMissingError
+from indexer.errors import IndexBusyError, IndexMissingError, UploadError
+from indexer.ingest.uploads import UPLOADS, safe_name
 from indexer.querylog import normalize_query
+from indexer.search.catalog import duplicate_of
 
 WARM_UP_QUERY = "党建"  # any word: what matters is that every code path runs once
 
@@ -180,3 +182,13 @@ def hot_searches() -> list[tuple[str, int]]:
         return []
     table = synonyms().current()
     return [(q, n) for q, n in candidates if indexer.count_matches(ix, q, table) > 0][:limit]
+
+
+def duplicate_reason(name: str, data: bytes, replacing: str = "") -> str | None:
+    """Why an upload called ``name`` would be a second copy of an indexed
+    article (see catalog.duplicate_of), or None; None too before there is an
+    index (nothing to duplicate) and for an unusable name (the save says why)."""
+    try:
+        return duplicate_of(get_index(), f"{UPLOADS}/{safe_name(name)}", data, replacing)
+    except (IndexMissingError, UploadError):
+        return None

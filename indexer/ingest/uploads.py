@@ -161,3 +161,53 @@ def save_pasted(corpus_dir: str | Path, title: str, body: str, column: str, date
 
 def _one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
+
+
+def corpus_file(corpus_dir: str | Path, relpath: str) -> Path:
+    """The corpus file whose id is ``relpath``, or UploadError when there is
+    none or the id leads out of the corpus (``..``, an absolute path, a link)."""
+    root = Path(corpus_dir).resolve()
+    parts = relpath.split("/")
+    if not relpath or relpath.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise UploadError(relpath, "文件名无效")
+    path = root.joinpath(*parts)
+    if path.is_symlink() or not path.resolve().is_relative_to(root) or not path.is_file():
+        raise UploadError(relpath, "语料目录中没有这个文件")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UploadError(relpath, "不是文章文件")
+    return path
+
+
+def remove_file(corpus_dir: str | Path, relpath: str) -> str:
+    """Delete the corpus file ``relpath`` (every article in it leaves the
+    index at the next reindex); return its id. UploadError if it cannot be."""
+    path = corpus_file(corpus_dir, relpath)
+    try:
+        path.unlink()
+    except OSError as e:
+        raise UploadError(relpath, f"无法删除：{e.strerror or e}") from e
+    return relpath
+
+
+def replace_file(corpus_dir: str | Path, relpath: str, name: str, data: bytes) -> str:
+    """Put ``data`` (an upload called ``name``) in place of the corpus file
+    ``relpath``, atomically: readers of the folder see the old file or the new
+    one, never half of it. The format must stay the same (same suffix)."""
+    path = corpus_file(corpus_dir, relpath)
+    suffix = os.path.splitext(safe_name(name))[1]
+    if suffix != path.suffix.lower():
+        raise UploadError(name, f"替换文件须与原文件格式相同（{path.suffix}），不能是 {suffix}")
+    if not data.strip():
+        raise UploadError(name, "空文件")
+    tmp = path.parent / f".upload-{secrets.token_hex(8)}.part"
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise UploadError(name, f"无法保存：{e.strerror or e}") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+    return relpath

@@ -31,6 +31,7 @@ PAGES = {
     "error": "/article/no-such.txt",
     "admin-login": "/admin/login",
     "admin": "/admin",
+    "admin-articles": "/admin/articles",  # with a file the index could not take
 }
 BLOCKING = ("serious", "critical")
 

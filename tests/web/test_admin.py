@@ -299,7 +299,7 @@ def test_upload_from_the_form_then_reindex_button(admin, tmp_path):
     page = admin.post("/admin/reindex", data={"csrf_token": csrf})
     assert page.status_code == 200
     assert "增量更新：新增 1，更新 0，" in page.text
-    assert "<dd><code>broken-binary.txt</code>：binary file (not text)</dd>" in page.text
+    assert "<dd><code>broken-binary.txt</code>：二进制文件，不是文本</dd>" in page.text
     assert "索引中共有 <strong>7</strong> 篇文章。" in page.text
     assert hit_ids(tmp_path / "index", HTML_WORD) == ["uploads/雨林.html"]
     assert "重建索引的结果" in admin.get("/admin").text  # the last action stays on the page
