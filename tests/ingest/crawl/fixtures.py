@@ -161,7 +161,7 @@ def build(site: FixtureSite, gzdt: list[Post]) -> None:
     )
     site.pages["/old-link.html"] = Reply(301, b"", {"Location": G1.path})
     site.pages["/tzgg/files/W020211105_1.docx"] = Reply(
-        body=docx_bytes(DOCX_TEXT),
+        body=docx_bytes(tuple(DOCX_TEXT)),
         headers={"Content-Type": DOCX_TYPE},
     )
     site.pages["/tzgg/files/W020211105_2.pdf"] = Reply(

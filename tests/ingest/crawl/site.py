@@ -11,8 +11,10 @@ Tests change ``pages`` between crawls and read ``log``: every request as
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,7 +92,8 @@ def calendar_html(day: str) -> str:
 <p>{day} 没有活动。</p><a href="/calendar/?date={next_day}">后一天</a></body></html>"""
 
 
-def docx_bytes(paragraphs: list[str]) -> bytes:
+@functools.cache
+def docx_bytes(paragraphs: tuple[str, ...]) -> bytes:
     from docx import Document
 
     document = Document()
@@ -123,7 +126,7 @@ class FixtureSite:
         self.release = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base(self) -> str:
@@ -172,6 +175,10 @@ class FixtureSite:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:
+                super().setup()  # no Nagle delay between headers and body
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:
                 if site.hold_path and urlsplit(self.path).path == site.hold_path:
