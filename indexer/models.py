@@ -159,3 +159,5 @@ class ArticleView:
     related: list[Hit] = field(default_factory=list)  # most similar articles
     # paragraph index -> original address, for the 附件 headings
     attachment_links: dict[int, str] = field(default_factory=dict)
+    # indices of the paragraphs that are section subheadings (search/display.py)
+    subheadings: frozenset[int] = frozenset()

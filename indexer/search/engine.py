@@ -3,7 +3,8 @@
 Which articles match, and their tiers, comes from matching.py (the character
 index: exact). Ranking is by tier, then Whoosh's BM25F over jieba words
 (ranking.py, computed only for the matched articles, title weighted above
-body), then newer first. Hits are highlighted by locating the query in the
+body) plus how much the best of them are about the phrase typed (about.py),
+then newer first. Hits are highlighted by locating the query in the
 stored text (highlight.py).
 """
 
@@ -17,16 +18,19 @@ from indexer.errors import QueryError
 from indexer.index.ranking import bm25f
 from indexer.index.reader import Generation, SearchIndex
 from indexer.models import Article, ArticleView, SearchPage, Step, attachment_heading
+from indexer.normalize import key_text
+from indexer.search.about import rerank
+from indexer.search.display import full_width, subheadings
 from indexer.search.facets import Filters, facet_counts, narrow
 from indexer.search.fallback import FEW_RESULTS, candidate, did_you_mean, fallback
 from indexer.search.highlight import highlight
 from indexer.search.hits import make_hit
 from indexer.search.keywords import recommend
-from indexer.search.matching import Match, Matcher
+from indexer.search.matching import TITLE_TIER, Match, Matcher
 from indexer.search.query import ParsedQuery, parse_query
 from indexer.search.related import related
 from indexer.search.synonyms import Synonyms
-from indexer.search.terms import highlight_needles, ranking_words
+from indexer.search.terms import about_phrases, highlight_needles, ranking_words
 
 
 def search(
@@ -76,7 +80,7 @@ def search(
         per_page,
         round(took, 2),
         hits,
-        terms=needles,
+        terms=[n.text for n in needles],
         notices=parsed.notices,
         total_is_estimate=not match.exact,
         facets=facets,
@@ -134,6 +138,19 @@ def _rank(
         order = np.lexsort((match.cids, -bm25, -match.tiers, -dates))
     else:
         order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
+        tiers, bm25 = rerank(
+            gen,
+            searcher.reader(),
+            match.cids,
+            docnums,
+            order,
+            match.tiers,
+            bm25,
+            about_phrases(parsed),
+            TITLE_TIER,
+        )
+        order = np.lexsort((match.cids, -dates, -bm25, -tiers))
+        return order, tiers * 1000.0 + bm25
     return order, match.tiers * 1000.0 + bm25
 
 
@@ -157,7 +174,8 @@ def get_article(ix: SearchIndex, article_id: str) -> Article | None:
 
 
 def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView | None:
-    """The article with matches of ``q`` highlighted (none if ``q`` is bad)."""
+    """The article with matches of ``q`` highlighted (none if ``q`` is bad),
+    its punctuation and subheadings as the site shows them (display.py)."""
     article = get_article(ix, article_id)
     if article is None:
         return None
@@ -165,11 +183,14 @@ def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView |
         needles = highlight_needles(parse_query(q)) if q else []
     except QueryError:  # a bad query only loses the highlighting
         needles = []
+    body_key = key_text(article.body)  # parts are marked where the whole body lacks the whole
+    paragraphs = article.paragraphs
     return ArticleView(
         article=article,
-        title_html=highlight(article.title, needles),
-        paragraphs_html=[highlight(p, needles) for p in article.paragraphs],
+        title_html=highlight(full_width(article.title), needles),
+        paragraphs_html=[highlight(full_width(p), needles, body_key) for p in paragraphs],
         related=related(ix, article_id),
+        subheadings=subheadings(paragraphs),
         attachment_links=attachment_links(article),
     )
 

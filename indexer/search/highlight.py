@@ -2,15 +2,20 @@
 
 Matches are found in the key form of the text (the same form matching uses,
 so whatever matched is what gets marked) and mapped back to the original
-characters through the offsets of normalize.key_with_offsets. No jieba runs
-here, and the text between marks is HTML-escaped: the only markup in the
-output is ``<mark>``.
+characters through the offsets of normalize.key_with_offsets. Only the
+characters that matched are marked, not the punctuation between them
+(驻村“第一书记 marks 驻村 and 第一书记). A part of what was typed (边境 of
+边境幸福村) is marked only in a text where the whole is not (``Needle.unless``).
+No jieba runs here, and the text between marks is HTML-escaped: the only
+markup in the output is ``<mark>``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -22,25 +27,57 @@ SCAN_CHARS = 20_000  # where a match is looked for the exact (slow) way
 LEAD_CHARS = 30
 
 
-def match_spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Needle:
+    """What to mark (key form); with ``unless``, only in a text that does
+    not hold that whole (key form)."""
+
+    text: str
+    unless: str = ""
+
+
+def in_force(key: str, needles: Sequence[Needle]) -> list[str]:
+    """The needles to mark in a text whose key form is ``key``, best first."""
+    return [n.text for n in needles if not n.unless or n.unless not in key]
+
+
+def match_spans(
+    text: str, needles: Sequence[Needle], within_key: str | None = None
+) -> list[tuple[int, int]]:
     """Sorted, merged [start, end) spans of ``text`` (original characters)
-    where any of ``needles`` (key form) occurs."""
-    per_needle = _spans_per_needle(text, needles)
+    where any of ``needles`` in force occurs, decided on ``within_key`` (the
+    key form of a larger text holding this one) or on ``text`` itself."""
+    key, offsets = key_with_offsets(text)
+    strings = in_force(key if within_key is None else within_key, needles)
+    per_needle = _spans_per_needle(key, offsets, strings)
     return _merge([span for spans in per_needle for span in spans])
 
 
-def _spans_per_needle(text: str, needles: Iterable[str]) -> list[list[tuple[int, int]]]:
-    key, offsets = key_with_offsets(text)
+def _spans_per_needle(
+    key: str, offsets: list[int], needles: Iterable[str]
+) -> list[list[tuple[int, int]]]:
     result = []
     for needle in needles:
         spans = []
         pos = key.find(needle) if needle else -1
         while pos != -1:
             end = pos + len(needle)
-            spans.append((offsets[pos], offsets[end - 1] + 1))
+            spans += _runs([offsets[k] for k in range(pos, end) if key[k] != " "])
             pos = key.find(needle, end)
         result.append(spans)
     return result
+
+
+def _runs(offsets: list[int]) -> list[tuple[int, int]]:
+    """[start, end) runs of consecutive original characters among the
+    offsets of one match: the punctuation it skipped stays unmarked."""
+    runs: list[tuple[int, int]] = []
+    for o in sorted(set(offsets)):
+        if runs and o == runs[-1][1]:
+            runs[-1] = (runs[-1][0], o + 1)
+        else:
+            runs.append((o, o + 1))
+    return runs
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -68,27 +105,31 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return Markup("").join(out)
 
 
-def highlight(text: str, needles: Iterable[str]) -> Markup:
-    """All of ``text`` with every match marked."""
-    return mark(text, match_spans(text, needles))
+def highlight(text: str, needles: Sequence[Needle], within_key: str | None = None) -> Markup:
+    """All of ``text`` with every match marked; which parts are marked is
+    decided on ``within_key`` (default ``text``'s own key form: the
+    paragraphs of an article decide on the key form of the whole body)."""
+    return mark(text, match_spans(text, needles, within_key))
 
 
-def snippet(text: str, needles: list[str], size: int = SNIPPET_CHARS) -> Markup:
+def snippet(text: str, needles: Sequence[Needle], size: int = SNIPPET_CHARS) -> Markup:
     """A window of ``text`` around its best match: the first occurrence of the
     first needle that occurs (callers list the whole phrase first), with every
     match inside the window marked. Paragraph breaks show as spaces.
 
     Only the window is normalised: a regular expression finds the anchor in
     the original text (punctuation allowed between the characters), which
-    saves normalising a whole long article for every hit."""
-    anchor = _find_anchor(text, needles)
+    saves normalising a whole long article for every hit. Which parts are
+    marked is decided on the window (the anchor, the best match, is in it)."""
+    strings = [n.text for n in needles]
+    anchor = _find_anchor(text, strings)
     if anchor is None:  # e.g. full-width letters: locate it the exact way
         # only a bounded head is normalised: a results page may list long articles
-        per_needle = _spans_per_needle(text[:SCAN_CHARS], needles)
+        per_needle = _spans_per_needle(*key_with_offsets(text[:SCAN_CHARS]), strings)
         anchor = next((spans[0][0] for spans in per_needle if spans), 0)
-    start = max(0, min(anchor - LEAD_CHARS, len(text) - size))
+    start = _skip_punctuation(text, max(0, min(anchor - LEAD_CHARS, len(text) - size)), anchor)
     end = min(len(text), start + size)
-    margin = max((len(n) for n in needles), default=0) * 4
+    margin = max((len(n) for n in strings), default=0) * 4
     lo, hi = max(0, start - margin), min(len(text), end + margin)
     spans = [(s + lo, e + lo) for s, e in match_spans(text[lo:hi], needles)]
     flat = text.replace("\n", " ")  # same length: spans stay valid
@@ -96,6 +137,17 @@ def snippet(text: str, needles: list[str], size: int = SNIPPET_CHARS) -> Markup:
     prefix = Markup("…") if start > 0 else Markup("")
     suffix = Markup("…") if end < len(text) else Markup("")
     return prefix + body + suffix
+
+
+def _skip_punctuation(text: str, start: int, anchor: int) -> int:
+    """The window's start moved past punctuation and spaces (the ``:`` left
+    of 编者按:), never past the match."""
+    while start < anchor and not text[start].isalnum():
+        if unicodedata.category(text[start])[0] in "PZC":
+            start += 1
+        else:
+            break
+    return start
 
 
 def _find_anchor(text: str, needles: list[str]) -> int | None:

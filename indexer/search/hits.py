@@ -6,10 +6,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from indexer.models import Hit
-from indexer.search.highlight import highlight, snippet
+from indexer.search.highlight import Needle, highlight, snippet
 
 
-def make_hit(fields: dict, score: float, needles: list[str], with_snippet: bool = True) -> Hit:
+def make_hit(fields: dict, score: float, needles: list[Needle], with_snippet: bool = True) -> Hit:
     """The hit for stored ``fields``, its title and snippet marked where
     ``needles`` occur; without ``with_snippet`` the snippet is empty (the
     related-articles list shows titles only)."""

@@ -33,6 +33,7 @@ from indexer.search.query import ParsedQuery, Term
 from indexer.search.terms import whole_phrase
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+TITLE_TIER = 3
 PARTS_TIER = -1
 SYNONYM_TIER = -2
 
@@ -135,7 +136,7 @@ class Matcher:
             tiers[member(cids, self._find(whole))] = 2
         else:
             tiers[member(cids, found[0].phrase)] = 2
-        tiers[member(cids, self._find(whole, title_only=True))] = 3
+        tiers[member(cids, self._find(whole, title_only=True))] = TITLE_TIER
         return cids, tiers
 
     def _all(self, needles: tuple[str, ...], title_only: bool) -> np.ndarray:

@@ -9,6 +9,7 @@ nothing doubling back through matching for a helper.
 from __future__ import annotations
 
 from indexer.normalize import query_key
+from indexer.search.highlight import Needle
 from indexer.search.query import ParsedQuery, Term
 
 
@@ -33,17 +34,36 @@ def ranking_words(term: Term) -> list[str]:
     return own + [w for alt in term.alternatives for w in long_words(alt)]
 
 
-def highlight_needles(parsed: ParsedQuery) -> list[str]:
-    """What to mark, best first: whole phrases, then parts, then words of two
-    or more characters (single characters would mark half the page)."""
-    needles: list[str] = []
+def highlight_needles(parsed: ParsedQuery) -> list[Needle]:
+    """What to mark, best first: each group's whole input and each term as
+    typed, then each term's words of two or more characters, units and parts
+    (single characters would mark half the page) only where the term is not,
+    then synonyms."""
+    needles: list[Needle] = []
     for group in parsed.groups:
         positives = [t for t in group if not t.negated]
         if len(positives) > 1:
-            needles.append(whole_phrase(positives))
-        needles.extend(t.key for t in positives)
+            needles.append(Needle(whole_phrase(positives)))
+        needles.extend(Needle(t.key) for t in positives)
     for t in parsed.positives:
         if not t.quoted:
-            needles.extend(w for w in t.words if len(w) > 1)
-    needles.extend(a.key for t in parsed.positives for a in t.alternatives)
-    return list(dict.fromkeys(n for n in needles if n))
+            parts = [*long_words(t), *t.units, *t.parts]
+            needles.extend(Needle(p, unless=t.key) for p in parts if p != t.key)
+    needles.extend(Needle(a.key) for t in parsed.positives for a in t.alternatives)
+    first: dict[str, Needle] = {}
+    for n in needles:
+        if n.text.strip():
+            first.setdefault(n.text, n)
+    return list(first.values())
+
+
+def about_phrases(parsed: ParsedQuery) -> list[str]:
+    """The phrases whose occurrences rank inside a tier (about.py): each
+    group's whole input and each positive term, two characters or more."""
+    phrases: list[str] = []
+    for group in parsed.groups:
+        positives = [t for t in group if not t.negated]
+        if len(positives) > 1:
+            phrases.append(whole_phrase(positives))
+        phrases.extend(t.key for t in positives)
+    return [p for p in dict.fromkeys(phrases) if len(p.strip()) > 1]
