@@ -183,7 +183,8 @@ def article_view(ix: SearchIndex, article_id: str, q: str = "") -> ArticleView |
         needles = highlight_needles(parse_query(q)) if q else []
     except QueryError:  # a bad query only loses the highlighting
         needles = []
-    body_key = key_text(article.body)  # parts are marked where the whole body lacks the whole
+    # parts are marked only where the whole body lacks the whole
+    body_key = key_text(article.body) if any(n.unless for n in needles) else None
     paragraphs = article.paragraphs
     return ArticleView(
         article=article,

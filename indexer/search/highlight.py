@@ -36,13 +36,20 @@ class Needle:
     unless: str = ""
 
 
-def in_force(key: str, needles: Sequence[Needle]) -> list[str]:
+Needles = Sequence[Needle | str]  # a plain string is a Needle marked everywhere
+
+
+def in_force(key: str, needles: Needles) -> list[str]:
     """The needles to mark in a text whose key form is ``key``, best first."""
-    return [n.text for n in needles if not n.unless or n.unless not in key]
+    return [
+        n if isinstance(n, str) else n.text
+        for n in needles
+        if isinstance(n, str) or not n.unless or n.unless not in key
+    ]
 
 
 def match_spans(
-    text: str, needles: Sequence[Needle], within_key: str | None = None
+    text: str, needles: Needles, within_key: str | None = None
 ) -> list[tuple[int, int]]:
     """Sorted, merged [start, end) spans of ``text`` (original characters)
     where any of ``needles`` in force occurs, decided on ``within_key`` (the
@@ -105,14 +112,14 @@ def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | Non
     return Markup("").join(out)
 
 
-def highlight(text: str, needles: Sequence[Needle], within_key: str | None = None) -> Markup:
+def highlight(text: str, needles: Needles, within_key: str | None = None) -> Markup:
     """All of ``text`` with every match marked; which parts are marked is
     decided on ``within_key`` (default ``text``'s own key form: the
     paragraphs of an article decide on the key form of the whole body)."""
     return mark(text, match_spans(text, needles, within_key))
 
 
-def snippet(text: str, needles: Sequence[Needle], size: int = SNIPPET_CHARS) -> Markup:
+def snippet(text: str, needles: Needles, size: int = SNIPPET_CHARS) -> Markup:
     """A window of ``text`` around its best match: the first occurrence of the
     first needle that occurs (callers list the whole phrase first), with every
     match inside the window marked. Paragraph breaks show as spaces.
@@ -121,7 +128,7 @@ def snippet(text: str, needles: Sequence[Needle], size: int = SNIPPET_CHARS) -> 
     the original text (punctuation allowed between the characters), which
     saves normalising a whole long article for every hit. Which parts are
     marked is decided on the window (the anchor, the best match, is in it)."""
-    strings = [n.text for n in needles]
+    strings = [n if isinstance(n, str) else n.text for n in needles]
     anchor = _find_anchor(text, strings)
     if anchor is None:  # e.g. full-width letters: locate it the exact way
         # only a bounded head is normalised: a results page may list long articles
