@@ -26,7 +26,7 @@ from indexer.models import (
 from indexer.querylog import OncePerDay, QueryLog, log_beside
 from indexer.search.engine import article_view, count_matches, get_article, search
 from indexer.search.facets import Filters, filter_choices, parse_filters
-from indexer.search.query import compose_query
+from indexer.search.query import compose_query, is_plain
 from indexer.search.suggest import suggest
 from indexer.search.synonyms import SynonymFile, Synonyms
 
@@ -56,6 +56,7 @@ __all__ = [
     "filter_choices",
     "get_article",
     "index_exists",
+    "is_plain",
     "log_beside",
     "open_index",
     "parse_filters",

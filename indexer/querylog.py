@@ -14,8 +14,9 @@ Hot searches are shown to every visitor, so editors can hide a query from
 them (:meth:`QueryLog.hide`): anyone can search for anything, and a few
 searches for an insult must not put it on a government home page.
 
-Logging must never cost a search: every storage failure (disk full, locked,
-read-only, corrupt file) is logged as a warning and the call returns quietly.
+Logging must never cost a search: counts are written behind it (logbuffer.py)
+and every storage failure is logged as a warning, never raised. A day keeps
+at most MAX_ROWS_PER_DAY queries (then one OTHER row), read by primary key.
 Each process has one connection, shared by its threads under a lock; a process
 forked from one that had the log open opens its own (SQLite connections must
 not cross a fork).
@@ -36,12 +37,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from indexer.logbuffer import Counts, PendingCounts
+
 log = logging.getLogger(__name__)
 
 LOG_SUFFIX = ".querylog.sqlite"  # the log of index folder X is X.querylog.sqlite beside it
 MAX_LOGGED_CHARS = 100  # longer queries are pasted text, not searches worth counting
 MAX_HOT_CHARS = 30  # the home page shows hot searches as links
 KEEP_DAYS = 90
+MAX_ROWS_PER_DAY = 1_000  # distinct queries kept a day; the rest count as OTHER
+OTHER = ""  # the row of a full day's further queries (no query normalises to "")
 BUSY_TIMEOUT = 2.0  # seconds a write waits for another process; searches wait on it
 
 _SPACE = re.compile(r"\s+")
@@ -52,6 +57,8 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS searches (
 _UPSERT = """INSERT INTO searches (day, query, found, empty) VALUES (?, ?, ?, ?)
     ON CONFLICT (day, query) DO UPDATE
     SET found = found + excluded.found, empty = empty + excluded.empty"""
+_ADD = "UPDATE searches SET found = found + ?, empty = empty + ? WHERE day = ? AND query = ?"
+_ROWS = "SELECT count(*) FROM searches WHERE day = ?"
 _HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden (query TEXT PRIMARY KEY) WITHOUT ROWID"
 # Connections inherited across a fork: closing one in the child could disturb
 # the parent's locks, so they are kept referenced and never touched again.
@@ -127,11 +134,12 @@ class QueryLog:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._pending = PendingCounts(self._write_counts, OTHER)
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._db: sqlite3.Connection | None = None
         self._closed = False
-        self._pruned_on: date | None = None
+        self._pruned_on: str | None = None  # the day this process last pruned for
         try:  # the schema now, but no connection left open for a fork to copy
             self._connect().close()
         except (sqlite3.Error, OSError) as e:
@@ -143,14 +151,35 @@ class QueryLog:
         q = normalize_query(query)
         if q is None:
             return
-        day = _day(day)
         found = 1 if results > 0 else 0
+        self._pending.add(_day(day).isoformat(), q, found, 1 - found)
+
+    def flush(self) -> None:
+        """Write the counts recorded so far (else within a second)."""
+        self._pending.flush()
+
+    def _write_counts(self, counts: Counts) -> None:
+        """One transaction for a second's searches; a new query gets a row
+        while its day has fewer than MAX_ROWS_PER_DAY, else counts as OTHER."""
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute(_UPSERT, (day.isoformat(), q, found, 1 - found))
-            if self._pruned_on != day:
-                self._prune(db, KEEP_DAYS, day)
-                self._pruned_on = day
+            rows: dict[str, int] = {}  # day -> rows it has
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for (day, q), (found, empty) in counts.items():
+                    if not db.execute(_ADD, (found, empty, day, q)).rowcount:
+                        if day not in rows:
+                            rows[day] = db.execute(_ROWS, (day,)).fetchone()[0]
+                        full = rows[day] >= MAX_ROWS_PER_DAY
+                        rows[day] += 0 if full else 1
+                        db.execute(_UPSERT, (day, OTHER if full else q, found, empty))
+                    if self._pruned_on != day:  # the first count of a day prunes
+                        self._prune(db, KEEP_DAYS, date.fromisoformat(day))
+                        self._pruned_on = day
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
         self._run(write, None)
 
@@ -159,8 +188,9 @@ class QueryLog:
     ) -> list[tuple[str, int]]:
         """The queries most often searched with results in the last ``days``
         days (today included): (query, searches), most first, ties by text."""
+        self.flush()
         sql = """SELECT query, SUM(found) AS n FROM searches
-            WHERE day BETWEEN ? AND ? AND length(query) <= ?
+            WHERE day BETWEEN ? AND ? AND length(query) <= ? AND query <> ''
             AND query NOT IN (SELECT query FROM hidden)
             GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?"""
         args = (*_window(days, today), MAX_HOT_CHARS, max(min_count, 1), limit)
@@ -171,8 +201,9 @@ class QueryLog:
     ) -> list[tuple[str, int, str]]:
         """Queries that found nothing in the last ``days`` days: (query,
         searches that found nothing, last such day), most frequent first."""
+        self.flush()
         sql = """SELECT query, SUM(empty) AS n, MAX(day) AS last FROM searches
-            WHERE day BETWEEN ? AND ? AND empty > 0
+            WHERE day BETWEEN ? AND ? AND empty > 0 AND query <> ''
             GROUP BY query ORDER BY n DESC, last DESC, query LIMIT ?"""
         args = (*_window(days, today), limit)
         return self._run(lambda db: db.execute(sql, args).fetchall(), [])
@@ -197,10 +228,13 @@ class QueryLog:
 
     def prune(self, keep_days: int = KEEP_DAYS, today: date | None = None) -> int:
         """Delete all but the last ``keep_days`` days; the number of rows removed."""
+        self.flush()
         return self._run(lambda db: self._prune(db, keep_days, _day(today)), 0)
 
     def close(self) -> None:
-        """Close this process's connection; later calls do nothing."""
+        """Write what is pending, close this process's connection; later
+        calls do nothing."""
+        self._pending.stop()
         self._check_fork()
         with self._lock:
             self._closed = True

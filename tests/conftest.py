@@ -26,8 +26,9 @@ def session_query_log(tmp_path_factory) -> Iterator[Path]:
     then gets its own, below)."""
     folder = tmp_path_factory.mktemp("app-files")
     names = {"FLASK_QUERY_LOG": "querylog.sqlite", "FLASK_SYNONYMS_LOCAL": "synonyms.txt"}
-    old = {name: os.environ.get(name) for name in names}
+    old = {name: os.environ.get(name) for name in [*names, "FLASK_HOT_CACHE_SECONDS"]}
     os.environ.update({name: str(folder / file) for name, file in names.items()})
+    os.environ["FLASK_HOT_CACHE_SECONDS"] = "0"  # tests see each search's effect at once
     yield folder / names["FLASK_QUERY_LOG"]
     for name, value in old.items():
         if value is None:
@@ -43,6 +44,7 @@ def private_query_log(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "querylog.sqlite"
     monkeypatch.setenv("FLASK_QUERY_LOG", str(path))
     monkeypatch.setenv("FLASK_SYNONYMS_LOCAL", str(tmp_path / "synonyms.txt"))
+    monkeypatch.setenv("FLASK_HOT_CACHE_SECONDS", "0")
     return path
 
 

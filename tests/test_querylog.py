@@ -156,6 +156,7 @@ def test_threads_and_separate_logs_on_one_file_lose_no_counts(tmp_path):
             t.start()
         for t in threads:
             t.join()
+        first.flush(), second.flush()  # written behind the searches, else within a second
         assert rows(path) == [("2024-06-10", "边疆党建", 250, 150)]
         assert first.hot(today=TODAY) == second.hot(today=TODAY) == [("边疆党建", 250)]
 
@@ -206,9 +207,11 @@ def test_a_locked_database_logs_a_warning_and_later_searches_are_counted(
     path = tmp_path / "log.sqlite"
     with QueryLog(path) as log, closing(sqlite3.connect(path, isolation_level=None)) as other:
         log.record("边疆党建", 1, day=TODAY)
+        log.flush()
         other.execute("BEGIN EXCLUSIVE")
         with caplog.at_level(logging.WARNING, logger="indexer.querylog"):
-            log.record("边疆党建", 1, day=TODAY)
+            log.record("边疆党建", 1, day=TODAY)  # in memory: the search never waits
+            log.flush()  # (else the writer thread's, within a second) fails, with a warning
         assert "locked" in caplog.text
         other.execute("COMMIT")
         log.record("边疆党建", 1, day=TODAY)

@@ -79,6 +79,7 @@ def default_config(instance_path: str) -> dict:
         HOT_DAYS=7,
         HOT_MIN_COUNT=2,  # readers who searched a query (once a day each) before it may show
         HOT_LIMIT=10,  # hot searches shown
+        HOT_CACHE_SECONDS=60,  # each process works the hot searches out once a minute
         WARM_UP=True,  # load the vocabulary in the background at start-up
         # /admin exists only with a token (SEARCH_ADMIN_TOKEN, or FLASK_ADMIN_TOKEN)
         ADMIN_TOKEN=os.environ.get("SEARCH_ADMIN_TOKEN", ""),

@@ -50,7 +50,14 @@ from web.auth import (
     start_session,
 )
 from web.errors import http_error, human_size
-from web.state import documents, duplicate_reason, hot_searches, query_log, synonyms
+from web.state import (
+    documents,
+    duplicate_reason,
+    forget_hot_searches,
+    hot_searches,
+    query_log,
+    synonyms,
+)
 from web.update import UpdateBusy, start_update, update_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -257,6 +264,7 @@ def hot_search(action: str):
     log, query = query_log(), request.form.get("query", "")
     change = (log.hide if action == "hide" else log.unhide) if log is not None else None
     if change is not None and change(query):
+        forget_hot_searches()
         outcome.saved.append(f"{'已隐藏' if action == 'hide' else '已恢复'}：{query.strip()}")
     else:
         outcome.error, outcome.status = "没有改动：查询日志未启用，或这个搜索词不在列表中。", 400

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, request
@@ -144,7 +145,10 @@ def count_search(q: str, result: indexer.SearchPage, filters: indexer.Filters) -
         return
     # what was typed found nothing when the zero-results chain ran, even
     # if a later step found something: editors want exactly those queries
-    log.record(q, 0 if result.steps else result.total)
+    found = 0 if result.steps else result.total
+    if found and not indexer.is_plain(q):
+        return  # 党建 OR <any text>: another part found the articles, not the text
+    log.record(q, found)
 
 
 # Browsers' prefetch and prerender requests say so in one of these headers.
@@ -165,7 +169,25 @@ def typed_by_a_reader() -> bool:
 
 
 def hot_searches() -> list[tuple[str, int]]:
-    """The hot searches to show: the most counted queries that still find
+    """The hot searches to show, worked out at most once every
+    HOT_CACHE_SECONDS per process: every home page shows them."""
+    cache = current_app.extensions.setdefault("hot_cache", {})
+    now = time.monotonic()
+    if cache.get("until", 0.0) > now:
+        return cache["value"]
+    value = current_hot_searches()
+    cache.update(until=now + current_app.config["HOT_CACHE_SECONDS"], value=value)
+    return value
+
+
+def forget_hot_searches() -> None:
+    """After an editor's change: this process works them out afresh now
+    (the others within HOT_CACHE_SECONDS)."""
+    current_app.extensions.pop("hot_cache", None)
+
+
+def current_hot_searches() -> list[tuple[str, int]]:
+    """The most counted plain queries (no operators) that still find
     articles in the index as it is now (one that finds nothing is not an
     invitation worth showing)."""
     log = query_log()
@@ -181,7 +203,8 @@ def hot_searches() -> list[tuple[str, int]]:
     except IndexMissingError:
         return []
     table = synonyms().current()
-    return [(q, n) for q, n in candidates if indexer.count_matches(ix, q, table) > 0][:limit]
+    plain = [(q, n) for q, n in candidates if indexer.is_plain(q)]
+    return [(q, n) for q, n in plain if indexer.count_matches(ix, q, table) > 0][:limit]
 
 
 def duplicate_reason(name: str, data: bytes, replacing: str = "") -> str | None:

@@ -106,6 +106,21 @@ def parse_query(q: str, synonyms: Synonyms | None = None) -> ParsedQuery:
     return ParsedQuery(kept, notices)
 
 
+def is_plain(q: str) -> bool:
+    """Whether ``q`` is words only: no ``OR``, no ``-`` exclusion, no quotes
+    and no ``title:``. Only such a query may become a hot search: with
+    ``党建 OR <any text>`` the other part finds the articles, so what it
+    would show on the home page is whatever text came with it."""
+    q = _clean(q)
+    if '"' in q:
+        return False
+    for m in _TOKEN.finditer(q):
+        neg, prefix, quoted, bare = m.groups()
+        if neg or prefix or quoted is not None or bare == "OR":
+            return False
+    return True
+
+
 def _clean(q: str) -> str:
     """NFKC, curly quotes to ASCII, and no control characters or lone
     surrogates (which cannot be encoded and would fail later)."""
