@@ -8,9 +8,15 @@ depends on ``PYTHONHASHSEED`` (no set or dict iteration order is used).
 
 Text follows the scraper's file layout (date widget, column, title, meta line,
 blank-separated paragraphs, trailing 来源 line, ASCII ``,`` ``:`` ``(`` ``)``).
-Words come from a Zipf law over the most frequent two-to-four-character words
-of jieba's own ``dict.txt``, mixed with the site's vocabulary, numbers and a
-thin long tail of dictionary words so that genuinely rare words exist.
+Like a real report, each article is about one programme (topics.PROGRAMMES)
+in one place (a village of a town of one county): its title and the
+sentences that say what the programme does name them, so a programme's name
+is in a few percent of the articles (its own, and a passing mention now and
+then), and an article names one county, not all three. Between those
+sentences, words come from a Zipf law over the most frequent
+two-to-four-character words of jieba's own ``dict.txt``, mixed with the
+site's general vocabulary (党建, 党员干部 ...), numbers and a thin long tail of
+dictionary words so that genuinely rare words exist.
 
     python bench/generate.py --count 10000 --out bench/data/10000-1/corpus
 """
@@ -29,24 +35,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by file path
+
+from topics import PROGRAMMES, Place, Programme, fill, places  # noqa: E402
+
 COMMON_WORDS = 5000  # Zipf vocabulary: jieba's most frequent 2-4 character words
 RARE_WORDS = 40000  # the next words in jieba's frequency order, drawn uniformly and seldom
 
-# Zipf over this list too: earlier entries are more frequent.
-SITE_TERMS = """
-    党建 党支部 乡村振兴 党员干部 基层治理 强边固防 西双版纳州 抓党建促
-    三抓三促 边疆党建长廊 村两委 驻村第一书记 勐海县 景洪市 勐腊县 基层党组织
-    五位一体 党组织书记 组织建设 党风廉政 党员 疫情防控 党群服务中心 村(社区)
-    人居环境整治 村集体经济 民族团结 打洛镇 勐仑镇 班章村 曼短村 勐罕镇
-    嘎洒镇 磨憨镇 关累镇 基诺山乡 布朗山乡 勐满镇 党史学习教育 四级联创
-    网格化管理 边境小康村 沪滇协作 普洱茶 边民互市 护边员 易地搬迁 党建引领
-    不忘初心 牢记使命 先锋模范 战斗堡垒 州委组织部 示范创建 支部+民警
+# The site's general vocabulary, Zipf too (earlier is more frequent): no
+# programme and no place, those come from the article's own topic.
+GENERAL_TERMS = """
+    党建 党支部 乡村振兴 党员干部 基层治理 强边固防 抓党建促 党员 组织建设
+    基层党组织 党组织书记 村两委 党风廉政 民族团结 党建引领 五位一体 不忘初心
+    牢记使命 先锋模范 战斗堡垒 示范创建 州委组织部 村(社区) 支部+民警
 """.split()
-
-PLACES = """
-    西双版纳州 景洪市 勐海县 勐腊县 打洛镇 勐仑镇 勐罕镇 嘎洒镇
-    磨憨镇 关累镇 基诺山乡 布朗山乡 勐满镇 班章村 曼短村 州委组织部
-""".split()
+# What the query mix draws "a site term" from: the general words and the programmes.
+SITE_TERMS = GENERAL_TERMS + [p.name for p in PROGRAMMES]
+PASSING_MENTION = 0.1  # share of articles that name a second programme once
 
 OTHER_COLUMNS = """
     基层党建 基层党建 乡村振兴 乡村振兴 强边固防 组织建设 党风廉政 干部工作
@@ -62,11 +67,7 @@ TITLE_EVENTS = """
     召开{t}工作推进会 扎实推进{t}工作 开展{t}专题培训 {t}取得实效
     多措并举推进{t} 以{t}引领高质量发展 召开{t}专题会议
 """.split()
-SERIES = [
-    "西双版纳州实施“三抓三促”强化千里边疆党建长廊",
-    "奋进新征程 建功新时代",
-    "党建引领乡村振兴",
-]
+SERIES = ["奋进新征程 建功新时代", "党建引领乡村振兴", "基层党建进行时", "一线见闻"]
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}\Z")
@@ -105,10 +106,10 @@ def load_vocabulary() -> Vocabulary:
                 rows.append((-int(freq), word))
     rows.sort()
     words = [word for _, word in rows]
-    site = set(SITE_TERMS)
+    site = set(SITE_TERMS) | {p.county for p in places()} | {p.town for p in places()}
     common = [w for w in words[:COMMON_WORDS] if w not in site]
     rare = [w for w in words[COMMON_WORDS : COMMON_WORDS + RARE_WORDS] if w not in site]
-    site_cum = zipf_cum_weights(len(SITE_TERMS))
+    site_cum = zipf_cum_weights(len(GENERAL_TERMS))
     return Vocabulary(common, zipf_cum_weights(len(common)), rare, site_cum)
 
 
@@ -118,6 +119,8 @@ class ArticleWriter:
     def __init__(self, rng: Random, vocab: Vocabulary):
         self.rng = rng
         self.vocab = vocab
+        self.programme: Programme = rng.choice(PROGRAMMES)
+        self.place: Place = rng.choice(places())
 
     def word(self) -> str:
         r = self.rng.random()
@@ -135,7 +138,11 @@ class ArticleWriter:
         return self.rng.choices(self.vocab.common, cum_weights=self.vocab.common_cum)[0]
 
     def site_term(self) -> str:
-        return self.rng.choices(SITE_TERMS, cum_weights=self.vocab.site_cum)[0]
+        return self.rng.choices(GENERAL_TERMS, cum_weights=self.vocab.site_cum)[0]
+
+    def topic_sentence(self) -> str:
+        """A sentence on the article's programme in its place."""
+        return fill(self.rng.choice(self.programme.sentences), self.place, self.rng)
 
     def number(self) -> str:
         rng = self.rng
@@ -171,29 +178,34 @@ class ArticleWriter:
         return ",".join(clauses) + "。"
 
     def paragraph(self, target: int) -> str:
-        text = self.sentence()
+        """Sentences up to ``target`` characters, one in four on the topic
+        (the first one always, so each paragraph stays on it)."""
+        text = self.topic_sentence()
         while len(text) < target:
-            text += self.sentence()
-        return text
+            text += self.topic_sentence() if self.rng.random() < 0.25 else self.sentence()
+        return text.replace("，", ",").replace("：", ":").replace("（", "(").replace("）", ")")
 
     def heading(self) -> str:
+        if self.rng.random() < 0.5:
+            return f"抓党建促{self.programme.name}{self.common_word()}{self.common_word()}"
         parts = [self.rng.choice(HEADING_VERBS), self.site_term(), self.common_word()]
         parts.append(self.common_word() + self.common_word())
         return "".join(parts)
 
     def title(self) -> str:
-        rng = self.rng
-        place = rng.choice(PLACES)
-        style = rng.randrange(4)
-        if style == 0:
+        rng, place, name = self.rng, self.place, self.programme.name
+        own = fill(rng.choice(self.programme.titles), place, rng).replace("：", ":")
+        style = rng.randrange(5)
+        if style == 0:  # a title that names the place, not the programme
             first = rng.choice(TITLE_VERBS) + self.site_term()
             second = rng.choice(TITLE_VERBS) + self.common_word()
-            return f"{place}:{first} {second}"
+            return f"{place.county}:{first} {second}"
         if style == 1:
             ordinal = CHINESE_ORDINALS[rng.randrange(len(CHINESE_ORDINALS))]
-            verb = rng.choice(TITLE_VERBS)
-            return f"【{rng.choice(SERIES)}】(之{ordinal}){place}:{verb}{self.site_term()}"
-        return place + rng.choice(TITLE_EVENTS).format(t=self.site_term())
+            return f"【{rng.choice(SERIES)}】(之{ordinal}){own}"
+        if style == 2:
+            return place.town + rng.choice(TITLE_EVENTS).format(t=name)
+        return own
 
     def date(self) -> dt.date:
         start = dt.date(2016, 1, 1)
@@ -222,10 +234,14 @@ class ArticleWriter:
         return paragraphs
 
     def article(self) -> tuple[dt.date, str]:
-        column = self.rng.choice(COLUMNS)
+        rng = self.rng
+        column = self.programme.column if rng.random() < 0.7 else rng.choice(COLUMNS)
         title = self.title()
         date = self.date()
         paragraphs = self.body()
+        if rng.random() < PASSING_MENTION:
+            other = rng.choice([p for p in PROGRAMMES if p is not self.programme])
+            paragraphs.insert(-1, f"同时,{self.place.town}还将统筹推进{other.name}等工作。")
         head = ["今天是:", column, "", title, ""]
         head.append(f"来源 :西双版纳先锋 访问次数 : 发布时间 :{date.isoformat()}")
         tail = ["\u00a0", "来源:西双版纳先锋"]
