@@ -1,7 +1,11 @@
 """Exact Chinese full-text search for policy articles: jieba + Whoosh.
 
-The public API; everything else is internal to the package.
+The public API; everything else is internal to the package. ``reindex`` is
+imported on first use: the indexing side (writers, pinyin, key terms) costs a
+one-off search from a shell time it does not need.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from indexer.errors import (
     ArticleError,
@@ -10,7 +14,6 @@ from indexer.errors import (
     IndexMissingError,
     QueryError,
 )
-from indexer.index.build import reindex
 from indexer.index.reader import SearchIndex, open_index
 from indexer.index.store import index_exists, warm_up
 from indexer.models import (
@@ -65,3 +68,15 @@ __all__ = [
     "suggest",
     "warm_up",
 ]
+
+if TYPE_CHECKING:
+    from indexer.index.build import reindex
+
+
+def __getattr__(name: str) -> Any:
+    """``indexer.reindex``, imported when first asked for (PEP 562)."""
+    if name == "reindex":
+        from indexer.index.build import reindex
+
+        return reindex
+    raise AttributeError(f"module 'indexer' has no attribute {name!r}")

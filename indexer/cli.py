@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
+import indexer
 from indexer.errors import IndexerError
-from indexer.index.build import reindex as run_reindex
 from indexer.index.reader import open_index
 from indexer.models import ReindexReport
 from indexer.search.engine import search as run_search
@@ -69,7 +69,7 @@ def _errors_as_click():
 def reindex(corpus_dir: Path, index_dir: Path, full: bool, wait: bool, as_json: bool) -> None:
     """Index new, changed and deleted article files (all with --full)."""
     with _errors_as_click(), _progress_bar(enabled=not as_json) as progress:
-        report = run_reindex(corpus_dir, index_dir, full=full, progress=progress, wait=wait)
+        report = indexer.reindex(corpus_dir, index_dir, full=full, progress=progress, wait=wait)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assert admin_articles.bp is admin.bp  # its views are on the admin blueprint
     if app.config["PROXY_FIX"]:
         trust_proxy_headers(app, int(app.config["PROXY_FIX"]))
+    state.warm_in_background(app)  # last: it sends the complete app a first search
     return app
 
 

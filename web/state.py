@@ -9,7 +9,6 @@ call, a script, a crawler or a prefetch); see :func:`count_search`.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
@@ -47,28 +46,27 @@ def init_app(app: Flask) -> None:
         app.extensions["search_index"] = indexer.open_index(config["INDEX_DIR"])
     except IndexMissingError as e:
         app.logger.warning("%s", e)  # requests get a 503 until the index is built
-    else:
-        if config["WARM_UP"]:
-            app.extensions["warm_up"] = warm_in_background(
-                app.extensions["search_index"], app.logger
-            )
 
 
-def warm_in_background(ix: indexer.SearchIndex, logger: logging.Logger) -> threading.Thread:
+def warm_in_background(app: Flask) -> None:
     """Load what the first search would otherwise load while a reader waits
-    (the vocabulary, a searcher, the code paths of a search) in a thread, so
-    the app starts serving at once and the first search is as fast as any."""
+    (the vocabulary, a searcher, the templates, the code paths of a search
+    and a suggestion) in a thread, so the app starts serving at once and the
+    first reader's search is as fast as any. Called once the app is complete.
+    The requests come from no browser, so they are not counted as searches."""
+    if not app.config["WARM_UP"] or app.extensions.get("search_index") is None:
+        return
 
     def warm() -> None:
+        client = app.test_client()
         try:
-            indexer.search(ix, WARM_UP_QUERY, 1, 1)
-            indexer.suggest(ix, WARM_UP_QUERY, 1)
+            for url in ("/search", "/api/suggest"):
+                client.get(url, query_string={"q": WARM_UP_QUERY})
         except Exception:  # a warm-up must never take the app down; searches retry
-            logger.exception("warming up the index failed")
+            app.logger.exception("warming up the index failed")
 
-    thread = threading.Thread(target=warm, name="warm-up", daemon=True)
+    app.extensions["warm_up"] = thread = threading.Thread(target=warm, name="warm-up", daemon=True)
     thread.start()
-    return thread
 
 
 def build_missing_index(app: Flask) -> None:
