@@ -70,7 +70,7 @@ def test_update_runs_in_the_background_one_at_a_time(site, make_admin, tmp_path)
     site.release.set()
     wait_for_update()
     status = admin.get("/admin", headers=BEARER).get_json()["update"]
-    assert (status["state"], status["phase"], len(status["crawl"]["new"])) == ("done", "", 8)
+    assert (status["state"], status["phase"], len(status["crawl"]["new"])) == ("done", "", 9)
     port = site.server.server_port
     assert f"sites/127.0.0.1_{port}{G1.path}" in status["reindex"]["added"]
     hits = admin.get("/api/search", query_string={"q": "橡胶林管护"}).get_json()["hits"]
@@ -84,7 +84,7 @@ def test_update_page_shows_the_last_result(site, make_admin):
     assert admin.post("/admin/login", data={"token": TOKEN}).status_code == 303
     page = admin.get("/admin").get_data(as_text=True)
     assert '<button class="button" type="submit">从网站更新</button>' in page
-    assert "新文章 8 篇，修改 0 篇，删除 0 篇；附件 2 个；失败 1 个。" in page
+    assert "新文章 9 篇，修改 0 篇，删除 0 篇；附件 2 个；失败 1 个。" in page
     assert f"<li><code>{site.base}/missing.html</code>：HTTP 404</li>" in page
 
 

@@ -59,6 +59,7 @@ def _attachment(crawl: SiteCrawl, url: str, suffix: str) -> Page | None:
             crawl.site.max_attachment_bytes,
             etag=known.etag if usable and known else None,
             last_modified=known.last_modified if usable and known else None,
+            pages_only=False,
         )
     except FetchError as e:
         crawl.report.fail(url, str(e))

@@ -114,12 +114,14 @@ class Fetcher:
         last_modified: str | None = None,
         robots: bool = True,
         done: Callable[[str], bool] | None = None,
+        pages_only: bool = True,
     ) -> Response:
         """GET ``url``, following redirects within the site's hosts.
 
         Returns a 200 or 304 response, or a 404/410 one (the page is gone),
         or the redirect itself when it leads to a URL ``done`` says needs no
-        second visit; raises FetchError for anything else.
+        second visit; raises FetchError for anything else. With
+        ``pages_only``, a body that is not HTML or XML is not downloaded.
         """
         headers = {}
         if etag:
@@ -130,7 +132,7 @@ class Fetcher:
         while True:
             if robots and not self.allowed(url):
                 raise FetchError("disallowed by robots.txt")
-            response = self._request(url, headers, max_bytes)
+            response = self._request(url, headers, max_bytes, pages_only)
             if response.status not in REDIRECT_CODES:
                 return _checked(response)
             url = _redirect_target(response, seen, self.site.hosts)
@@ -138,13 +140,15 @@ class Fetcher:
                 return Response(url, response.status, response.headers, b"")
             seen.append(url)
 
-    def _request(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    def _request(
+        self, url: str, headers: dict[str, str], max_bytes: int, pages_only: bool
+    ) -> Response:
         """One URL with retries: network errors and 5xx back off, 429/503 wait Retry-After."""
         backoff = self.site.backoff
         for attempt in range(self.site.retries + 1):
             last = attempt == self.site.retries
             try:
-                response = self._once(url, headers, max_bytes)
+                response = self._once(url, headers, max_bytes, pages_only)
             except httpx.TransportError as e:
                 if last:
                     raise FetchError(f"network error: {_describe(e)}") from e
@@ -164,7 +168,9 @@ class Fetcher:
             return response
         raise AssertionError("unreachable")
 
-    def _once(self, url: str, headers: dict[str, str], max_bytes: int) -> Response:
+    def _once(
+        self, url: str, headers: dict[str, str], max_bytes: int, pages_only: bool
+    ) -> Response:
         """One request, after the host's delay, its body read up to the cap and deadline."""
         host = host_of(url)
         wait = self.last_request.get(host, -1e9) + self.delay(host) - self.clock()
@@ -174,7 +180,10 @@ class Fetcher:
         self.requests += 1
         started = self.clock()
         with self.client.stream("GET", url, headers=headers) as r:
-            size = int(r.headers.get("content-length") or 0)
+            kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
+            if pages_only and r.status_code == 200 and not _is_page_type(kind):
+                raise FetchError(f"not an HTML page but {kind}")
+            size = _content_length(r.headers.get("content-length"))
             if size > max_bytes:
                 raise FetchError(f"too large: {size:,} bytes, the limit is {max_bytes:,}")
             chunks, total = [], 0
@@ -188,6 +197,19 @@ class Fetcher:
                 chunks.append(chunk)
             self.last_request[host] = self.clock()
             return Response(str(r.url), r.status_code, r.headers, b"".join(chunks))
+
+
+def _content_length(value: str | None) -> int:
+    """The declared body size; 0 when absent or not a number (the cap still holds)."""
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+def _is_page_type(kind: str) -> bool:
+    """HTML, XML (sitemaps, feeds), or no type at all (then the body decides)."""
+    return kind in ("", "text/html", "application/xhtml+xml", "text/plain") or "xml" in kind
 
 
 def _checked(response: Response) -> Response:

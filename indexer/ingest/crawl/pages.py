@@ -19,7 +19,7 @@ from indexer.errors import ArticleError
 from indexer.ingest.crawl.urls import canonical_url
 from indexer.ingest.dates import find_date, parse_date
 from indexer.ingest.decode import text_lines
-from indexer.ingest.formats.attachments import is_attachment
+from indexer.ingest.formats.attachments import attachment_suffix, is_attachment
 from indexer.ingest.formats.html import parse_html
 from indexer.ingest.formats.html_text import collapse_space, node_text
 from indexer.models import Article
@@ -28,6 +28,12 @@ MIN_ARTICLE_CHARS = 40  # body text an article has at least
 MAX_LINK_SHARE = 0.5  # above it, the "body" is a list of links
 _MIN_LINK_TEXT = 4  # characters; shorter link texts (首页, 更多) are not titles
 _FEED_ROOTS = ("urlset", "sitemapindex", "rss", "feed", "rdf")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+# Links never worth a request: images, media, styles, scripts, archives.
+SKIPPED_SUFFIXES = frozenset(
+    ".jpg .jpeg .png .gif .bmp .webp .svg .ico .mp3 .mp4 .avi .flv .wmv .mov .swf"
+    " .css .js .zip .rar .7z .gz .exe .apk .iso".split()
+)
 
 
 @dataclass
@@ -52,11 +58,16 @@ def read_links(html: str, url: str) -> PageLinks:
             words = {w.strip() for w in (meta.attributes.get("content") or "").lower().split(",")}
             found.noindex |= bool(words & {"noindex", "none"})
             found.nofollow |= bool(words & {"nofollow", "none"})
-    for link in tree.css("link[rel][href]"):
-        if "canonical" in (link.attributes.get("rel") or "").lower().split():
-            found.canonical = canonical_url(link.attributes.get("href") or "", base)
-            break
     seen = set()
+    for link in tree.css("link[rel][href]"):
+        rel = (link.attributes.get("rel") or "").lower().split()
+        href = canonical_url(link.attributes.get("href") or "", base)
+        if "canonical" in rel and not found.canonical:
+            found.canonical = href
+        kind = (link.attributes.get("type") or "").lower()
+        if "alternate" in rel and kind in FEED_TYPES and href and href not in seen:
+            seen.add(href)
+            found.links.append(href)  # the page's RSS or Atom feed
     for a in tree.css("a[href], area[href]"):
         target = canonical_url(a.attributes.get("href") or "", base)
         text = collapse_space(node_text(a))
@@ -68,7 +79,7 @@ def read_links(html: str, url: str) -> PageLinks:
         seen.add(target)
         if is_attachment(target):
             found.attachments.append((text or target.rsplit("/", 1)[-1], target))
-        else:
+        elif attachment_suffix(target) not in SKIPPED_SUFFIXES:
             found.links.append(target)
     return found
 

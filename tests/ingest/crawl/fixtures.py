@@ -123,7 +123,17 @@ INTERNAL = Post(
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCX_TEXT = ["一、总体目标", "建成沿边境线的党建示范带，覆盖全部边境村寨。"]
 PDF_TEXT = ["第一条 为加强橡胶林管护，制定本办法。", "第二条 本办法适用于示范带沿线村寨。"]
-ARTICLES = [G1, G2, G3, G4, G5, SITEMAP_ONLY, J1, T1]  # what a first crawl saves
+RSS_ONLY = Post(
+    "jcdj",
+    200009,
+    "2021-11-15",
+    "曼听社区开展党员志愿服务",
+    (
+        "曼听社区党委组织党员志愿者走进小区，为居民提供政策咨询和便民服务。",
+        "参加志愿服务的党员有60余名。",
+    ),
+)
+ARTICLES = [G1, G2, G3, G4, G5, SITEMAP_ONLY, RSS_ONLY, J1, T1]  # what a first crawl saves
 
 
 def build(site: FixtureSite, gzdt: list[Post]) -> None:
@@ -139,12 +149,17 @@ def build(site: FixtureSite, gzdt: list[Post]) -> None:
         headers={"Content-Type": "application/xml"},
     )
     site.html("/index.html", home_html([G1]))
+    items = f"<item><title>{RSS_ONLY.title}</title><link>{site.base}{RSS_ONLY.path}</link></item>"
+    site.pages["/rss.xml"] = Reply(
+        body=f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode(),
+        headers={"Content-Type": "application/rss+xml"},
+    )
     site.html("/gzdt/index.html", list_html("gzdt", gzdt[:3], "/gzdt/index_1.html"))
     site.html("/gzdt/index_1.html", list_html("gzdt", [*gzdt[3:], NOINDEX]))
     site.html("/jcdj/index.html", list_html("jcdj", [J1], charset="gbk"), charset="gbk")
     site.html("/tzgg/index.html", list_html("tzgg", [T1]))
     site.html("/internal/index.html", list_html("gzdt", [INTERNAL]))
-    for post in [*gzdt, SITEMAP_ONLY, T1, NOFOLLOW, INTERNAL]:
+    for post in [*gzdt, SITEMAP_ONLY, RSS_ONLY, T1, NOFOLLOW, INTERNAL]:
         site.html(post.path, article_html(post))
     site.html(J1.path, article_html(J1, charset="gbk"), charset="gbk")
     noindex = article_html(NOINDEX).replace(

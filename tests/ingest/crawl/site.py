@@ -79,7 +79,8 @@ def home_html(featured: list[Post]) -> str:
     items = "\n".join(
         f'<li><a href="{p.path}?utm_source=home#top">{p.title}</a></li>' for p in featured
     )
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>西双版纳先锋</title></head>
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>西双版纳先锋</title>
+<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml"></head>
 <body>{CHROME_TOP}<ul class="focus">{items}</ul>
 <p><a href="/calendar/?date=2021-11-01">活动日历</a> <a href="/old-link.html">旧版链接</a>
 <a href="/missing.html">已删除的页面</a> <a href="/gzdt/index.html">工作动态（更多）</a>

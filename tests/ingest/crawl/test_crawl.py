@@ -7,6 +7,8 @@ from pathlib import Path
 
 import indexer
 from indexer.ingest.corpus import iter_corpus_files
+from indexer.ingest.crawl import Site, crawl
+from indexer.ingest.load import load_file
 from tests.ingest.crawl.fixtures import (
     ARTICLES,
     DOCX_TEXT,
@@ -20,11 +22,12 @@ from tests.ingest.crawl.fixtures import (
     NOFOLLOW,
     NOINDEX,
     PDF_TEXT,
+    RSS_ONLY,
     SITEMAP_ONLY,
     T1,
     build,
 )
-from tests.ingest.crawl.site import COLUMNS, Reply
+from tests.ingest.crawl.site import COLUMNS, FixtureSite, Reply
 
 
 def saved_files(corpus: Path) -> list[str]:
@@ -98,8 +101,8 @@ def test_second_crawl_fetches_only_new_and_changed_pages(site, run_crawl, tmp_pa
     full = sorted(p for p, status in site.log if status == 200)
     assert full == sorted(["/robots.txt", "/gzdt/", G6.path, G2.path])
     assert sorted(site.requests(404)) == sorted(["/missing.html", G3.path])
-    unchanged = [G1, G4, G5, SITEMAP_ONLY, J1, T1, NOINDEX]
-    lists = ["/", "/sitemap.xml", "/gzdt/index_1.html", "/jcdj/", "/tzgg/"]
+    unchanged = [G1, G4, G5, SITEMAP_ONLY, RSS_ONLY, J1, T1, NOINDEX]
+    lists = ["/", "/sitemap.xml", "/rss.xml", "/gzdt/index_1.html", "/jcdj/", "/tzgg/"]
     expected_304 = [*lists, *(p.path for p in unchanged)]
     expected_304 += [f"/calendar/?date=2021-11-0{d}" for d in (1, 2, 3)]
     assert sorted(site.requests(304)) == sorted(expected_304)
@@ -126,3 +129,35 @@ def test_a_page_that_fails_is_never_removed(site, run_crawl, tmp_path):
     assert report.removed == []
     assert (tmp_path / "corpus" / file_of(site, G4)).is_file()
     assert site.requests(500) == [G4.path] * 3  # two retries
+
+
+ODD_PAGE = """<html><head><meta charset="utf-8"><title>一个布局特别的网站</title></head><body>
+<div class="nav"><a href="/">首页</a></div>
+<div class="headline">勐罕镇：党建引领傣族园村寨旅游</div>
+<div class="when">2021/11/18</div><div class="where">乡村振兴</div>
+<div class="text"><p>勐罕镇党委以党建引领村寨旅游发展，带动傣族园五个村寨的群众增收。</p>
+<p>今年以来接待游客20万人次。</p></div></body></html>"""
+
+
+def test_a_sites_selectors_read_what_the_built_in_extraction_misses(tmp_path):
+    server = FixtureSite().start()
+    try:
+        server.html(
+            "/index.html", '<html><body><a href="/a/1.html">勐罕镇村寨旅游</a></body></html>'
+        )
+        server.html("/a/1.html", ODD_PAGE)
+        selectors = {"title": ".headline", "date": ".when", "column": ".where", "body": ".text"}
+        plain = Site("odd", (server.base + "/",), delay=0)
+        assert crawl([plain], tmp_path / "plain").new == []  # no date found: not an article
+        report = crawl([replace(plain, selectors=selectors)], tmp_path / "corpus")
+        assert report.new == [server.base + "/a/1.html"]
+        saved = tmp_path / "corpus" / f"sites/127.0.0.1_{server.server.server_port}/a/1.html"
+        article = load_file(saved, tmp_path / "corpus")[0][0]
+        assert (article.title, article.date, article.column, article.body) == (
+            "勐罕镇：党建引领傣族园村寨旅游",
+            "2021-11-18",
+            "乡村振兴",
+            "勐罕镇党委以党建引领村寨旅游发展，带动傣族园五个村寨的群众增收。\n今年以来接待游客20万人次。",
+        )
+    finally:
+        server.stop()

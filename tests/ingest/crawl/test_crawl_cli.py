@@ -84,7 +84,7 @@ def test_crawl_prints_a_json_summary(site, runner, tmp_path):
         "seconds",
         "unfinished",
     ]
-    assert (len(report["new"]), report["requested"]) == (8, len(site.requests()))
+    assert (len(report["new"]), report["requested"]) == (9, len(site.requests()))
     again = runner.invoke(cli, [*args, "--max-pages", "1"])
     assert json.loads(again.output)["unfinished"] == ["fixture"]
 

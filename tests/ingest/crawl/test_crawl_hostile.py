@@ -38,7 +38,7 @@ HOSTILE = [
     "/loop-a.html",
     "/away.html",
     "/binary.html",
-    "/logo.png",
+    "/photo.html",
     "/busy.html",
     "/too-busy.html",
     "/broken.html",
@@ -64,7 +64,7 @@ def hostile():
     site.pages["/binary.html"] = Reply(
         body=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50, headers=HTML
     )
-    site.pages["/logo.png"] = Reply(body=b"\x89PNG", headers={"Content-Type": "image/png"})
+    site.pages["/photo.html"] = Reply(body=b"\x89PNG", headers={"Content-Type": "image/png"})
     ok = Reply(body=article_html(GOOD).encode(), headers=HTML)
     later = Reply(body=article_html(BUSY).encode(), headers=HTML)
     site.pages["/busy.html"] = Reply(429, headers={"Retry-After": "7"}, then=later)
@@ -95,7 +95,7 @@ def test_hostile_answers_are_reported_by_url(hostile, tmp_path):
                 f"redirect to another host: http://localhost:{hostile.server.server_port}/elsewhere.html",
             ],
             [base + "/binary.html", "binary file (not text)"],
-            [base + "/logo.png", "not an HTML page but image/png"],
+            [base + "/photo.html", "not an HTML page but image/png"],
             [base + "/too-busy.html", "HTTP 429, retry after 3600 s"],
             [base + "/broken.html", "HTTP 500"],
             [base + "/reset.html", f"network error: RemoteProtocolError: {NO_ANSWER}"],

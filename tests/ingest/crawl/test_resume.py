@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.crawl.fixtures import ARTICLES, G1, G3, G4, G5, J1, SITEMAP_ONLY
+from tests.ingest.crawl.fixtures import ARTICLES, G1, G3, G4, G5, J1, RSS_ONLY, SITEMAP_ONLY
 from tests.ingest.crawl.test_crawl import file_of
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,7 +52,7 @@ def test_a_killed_crawl_resumes_to_the_same_corpus(site, run_crawl, tmp_path):
     site.hold_path = ""
     site.release.set()
     saved = [f for f in corpus_files(corpus) if f.startswith("sites/")]
-    assert saved == sorted(file_of(site, p) for p in [G1, G3, G4, G5, SITEMAP_ONLY])
+    assert saved == sorted(file_of(site, p) for p in [G1, G3, G4, G5, SITEMAP_ONLY, RSS_ONLY])
 
     resumed = subprocess.run(
         crawl_command(site, tmp_path, corpus), cwd=ROOT, capture_output=True, timeout=120
