@@ -104,12 +104,16 @@ class SiteCrawl:
                 etag=known.etag if usable else None,
                 last_modified=known.last_modified if usable else None,
                 done=lambda target: self.state.is_done(self.site.name, target),
+                validated=known.url,
             )
         except FetchError as e:
-            self.report.fail(url, str(e))
+            if url not in self.guessed:
+                self.report.fail(url, str(e))
             return [], [], []
         final = canonical_url(response.url) or url
         aliases = [self._alias(url, final)] if final != url else []
+        if aliases:
+            self._moved(url)
         if response.status in REDIRECT_CODES:  # to a page visited already
             return aliases, [], []
         if final != known.url:
@@ -121,6 +125,14 @@ class SiteCrawl:
             return [known, *aliases], self._queueable(known.links), [final]
         pages, links, done = self._fetched(final, known, response)
         return [*pages, *aliases], links, [final, *done]
+
+    def _moved(self, url: str) -> None:
+        """An article URL that now redirects: its file goes (the page is saved
+        under the address it moved to)."""
+        old = self.state.page(url)
+        if old is not None and old.kind == "article" and old.path:
+            remove_file(self.corpus_dir / old.path)
+            self.report.removed.append(url)
 
     def _known(self, url: str) -> Page:
         """What the state knows of ``url``: for an alias (a redirect, a page

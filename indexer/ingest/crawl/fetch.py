@@ -64,6 +64,7 @@ class Fetcher:
         self.sleep = sleep
         self.clock = clock
         self.robots: dict[str, Protego | None] = {}
+        self.robots_error: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self.last_request: dict[str, float] = {}
         self.requests = 0
         self.bytes = 0
@@ -90,8 +91,13 @@ class Fetcher:
             self.robots[host] = None  # no robots.txt: everything allowed
             try:
                 response = self.get(f"{scheme}://{host}/robots.txt", MAX_ROBOTS_BYTES, robots=False)
-            except FetchError:
-                return None
+            except FetchError as e:
+                if not str(e).startswith("HTTP 4"):
+                    # RFC 9309: a robots.txt that cannot be reached (5xx, network
+                    # errors) means nothing may be fetched; a 4xx means no rules.
+                    self.robots[host] = Protego.parse("User-agent: *\nDisallow: /\n")
+                    self.robots_error[host] = str(e)
+                return self.robots[host]
             if response.status == 200:
                 text = response.body.decode("utf-8", "replace")
                 self.robots[host] = Protego.parse(text)
@@ -115,6 +121,7 @@ class Fetcher:
         robots: bool = True,
         done: Callable[[str], bool] | None = None,
         pages_only: bool = True,
+        validated: str | None = None,
     ) -> Response:
         """GET ``url``, following redirects within the site's hosts.
 
@@ -122,16 +129,24 @@ class Fetcher:
         or the redirect itself when it leads to a URL ``done`` says needs no
         second visit; raises FetchError for anything else. With
         ``pages_only``, a body that is not HTML or XML is not downloaded.
+        The validators (``etag``, ``last_modified``) are sent only to the URL
+        they belong to, ``validated`` (default ``url``), wherever in the
+        redirects it comes: a 304 from another page would say nothing.
         """
-        headers = {}
+        conditional = {}
         if etag:
-            headers["If-None-Match"] = etag
+            conditional["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            conditional["If-Modified-Since"] = last_modified
+        validated = validated or url
         seen = [url]
         while True:
             if robots and not self.allowed(url):
+                error = self.robots_error.get(host_of(url))
+                if error:
+                    raise FetchError(f"robots.txt unavailable ({error}): the host is not crawled")
                 raise FetchError("disallowed by robots.txt")
+            headers = conditional if url == validated else {}
             response = self._request(url, headers, max_bytes, pages_only)
             if response.status not in REDIRECT_CODES:
                 return _checked(response)

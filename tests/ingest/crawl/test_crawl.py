@@ -161,3 +161,25 @@ def test_a_sites_selectors_read_what_the_built_in_extraction_misses(tmp_path):
         )
     finally:
         server.stop()
+
+
+def test_an_article_that_moved_is_saved_once_under_its_new_address(site, run_crawl, tmp_path):
+    run_crawl()
+    moved = replace(G4, number=100044)
+    build(site, [G5, moved, G3, G2, G1])
+    site.pages[G4.path] = Reply(301, b"", {"Location": moved.path})
+    report = run_crawl()
+
+    assert (report.new, report.removed) == ([site.base + moved.path], [site.base + G4.path])
+    assert saved_files(tmp_path / "corpus") == sorted(
+        file_of(site, p) for p in [*ARTICLES[:3], moved, *ARTICLES[4:]]
+    )
+
+
+def test_an_unreachable_robots_txt_stops_the_host(site, run_crawl, tmp_path):
+    site.pages["/robots.txt"] = Reply(503, b"down")
+    report = run_crawl()
+    reason = "robots.txt unavailable (HTTP 503): the host is not crawled"
+    assert report.failed == [[site.base + "/", reason]]
+    assert site.requests() == ["/robots.txt"] * 3  # with two retries
+    assert saved_files(tmp_path / "corpus") == []
