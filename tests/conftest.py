@@ -26,9 +26,11 @@ def session_query_log(tmp_path_factory) -> Iterator[Path]:
     then gets its own, below)."""
     folder = tmp_path_factory.mktemp("app-files")
     names = {"FLASK_QUERY_LOG": "querylog.sqlite", "FLASK_SYNONYMS_LOCAL": "synonyms.txt"}
-    old = {name: os.environ.get(name) for name in [*names, "FLASK_HOT_CACHE_SECONDS"]}
+    extra = ["FLASK_HOT_CACHE_SECONDS", "FLASK_ADMIN_STATE_DB"]
+    old = {name: os.environ.get(name) for name in [*names, *extra]}
     os.environ.update({name: str(folder / file) for name, file in names.items()})
     os.environ["FLASK_HOT_CACHE_SECONDS"] = "0"  # tests see each search's effect at once
+    os.environ["FLASK_ADMIN_STATE_DB"] = str(folder / "admin.sqlite")
     yield folder / names["FLASK_QUERY_LOG"]
     for name, value in old.items():
         if value is None:
@@ -45,6 +47,7 @@ def private_query_log(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("FLASK_QUERY_LOG", str(path))
     monkeypatch.setenv("FLASK_SYNONYMS_LOCAL", str(tmp_path / "synonyms.txt"))
     monkeypatch.setenv("FLASK_HOT_CACHE_SECONDS", "0")
+    monkeypatch.setenv("FLASK_ADMIN_STATE_DB", str(tmp_path / "admin.sqlite"))
     return path
 
 

@@ -44,6 +44,7 @@ from web.auth import (
     action_name,
     audit,
     check_token,
+    end_session,
     init_access,
     require_admin,
     session_is_admin,
@@ -69,6 +70,7 @@ DEFAULTS = {
     "ADMIN_SESSION_LIFETIME": timedelta(hours=8),
     "ADMIN_MAX_FAILURES": 5,  # failed token attempts per address …
     "ADMIN_FAILURE_WINDOW": 300,  # … within this many seconds, then 429
+    "ADMIN_STATE_DB": None,  # failures and logouts shared by workers; None: instance/admin.sqlite
 }
 YES = ("1", "true", "yes", "on")
 MIN_TOKEN_LENGTH = 16
@@ -183,7 +185,7 @@ def login():
 @bp.post("/logout")
 def logout():
     """A POST with the CSRF token, so another site cannot log the admin out."""
-    session.clear()
+    end_session()
     audit("logout", "ok")
     if g.admin_json:
         return {"status": "logged out"}

@@ -4,7 +4,9 @@ Every /admin request must carry the admin token, either once through the
 login form (the signed session cookie then vouches for it, and each form
 carries a CSRF token) or as ``Authorization: Bearer <token>``. Wrong tokens
 are counted per client address and refused for a while once there are too
-many, and every admin action leaves one line in the audit log.
+many, and every admin action leaves one line in the audit log. The failure
+counts and the sessions ended by logging out are shared by all workers
+(authstore.py): a cookie copied before a logout opens nothing after it.
 
 The blueprint (search_admin) runs :func:`require_admin` before each of its
 requests and :func:`check_token` for the login form; this module holds how
@@ -17,11 +19,9 @@ import hashlib
 import hmac
 import logging
 import math
+import os
 import secrets
-import threading
 import time
-from collections import deque
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -29,6 +29,8 @@ from flask.logging import default_handler, has_level_handler
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import TooManyRequests, Unauthorized
+
+from web.authstore import AuthStore, FailureLimiter
 
 # The audit log keeps the name the README and deployments know it by.
 log = logging.getLogger("search_admin")
@@ -45,8 +47,12 @@ def init_access(app: Flask, cookie_path: str) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = session_key(app.config["ADMIN_TOKEN"])
     app.session_interface = AdminSessionInterface(cookie_path)
-    limiter = FailureLimiter(app.config["ADMIN_MAX_FAILURES"], app.config["ADMIN_FAILURE_WINDOW"])
-    app.extensions["admin_auth"] = limiter
+    path = app.config["ADMIN_STATE_DB"] or os.path.join(app.instance_path, "admin.sqlite")
+    store = AuthStore(path)
+    app.extensions["admin_sessions"] = store
+    app.extensions["admin_auth"] = FailureLimiter(
+        app.config["ADMIN_MAX_FAILURES"], app.config["ADMIN_FAILURE_WINDOW"], store=store
+    )
     keep_audit_log()
 
 
@@ -98,44 +104,6 @@ class AdminSessionInterface(SecureCookieSessionInterface):
 def session_lifetime(app: Flask) -> timedelta:
     value = app.config["ADMIN_SESSION_LIFETIME"]
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
-
-
-class FailureLimiter:
-    """Failed token attempts per client address in a sliding time window.
-
-    Kept in this process's memory: each worker counts on its own and a
-    restart forgets, so the real limit is ``limit`` × workers per window.
-    Still hopeless for guessing a long random token, and nothing to set up.
-    """
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until ``key`` may try again; 0 when it may try now."""
-        with self._lock:
-            times = self._recent(key)
-            if len(times) < self.limit:
-                return 0
-            return max(1, math.ceil(times[-self.limit] + self.window - self.clock()))
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._failures.setdefault(key, deque()).append(self.clock())
-
-    def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _recent(self, key: str) -> deque[float]:
-        times = self._failures.get(key, deque())
-        while times and times[0] <= self.clock() - self.window:
-            times.popleft()
-        if not times:
-            self._failures.pop(key, None)  # so idle addresses do not pile up
-        return times
 
 
 def client_address() -> str:
@@ -217,15 +185,29 @@ def start_session() -> None:
     session.clear()
     session.permanent = True
     session["admin_since"] = int(time.time())
+    session["sid"] = secrets.token_urlsafe(16)  # what a logout revokes
     session["csrf"] = secrets.token_urlsafe(32)
 
 
+def end_session() -> None:
+    """Log out: this session id is refused by every worker from now on,
+    even from a copy of the cookie, until it would have expired anyway."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        until = session.get("admin_since", 0) + session_lifetime(current_app).total_seconds()
+        current_app.extensions["admin_sessions"].revoke(sid, until)
+    session.clear()
+
+
 def session_is_admin() -> bool:
-    """Whether the session cookie comes from a login that has not expired."""
-    since = session.get("admin_since")
-    if not isinstance(since, int):
+    """Whether the session cookie comes from a login that has not expired
+    and was not ended by a logout."""
+    since, sid = session.get("admin_since"), session.get("sid")
+    if not isinstance(since, int) or not isinstance(sid, str):
         return False
-    return 0 <= time.time() - since < session_lifetime(current_app).total_seconds()
+    if not 0 <= time.time() - since < session_lifetime(current_app).total_seconds():
+        return False
+    return not current_app.extensions["admin_sessions"].is_revoked(sid)
 
 
 def check_csrf() -> None:
