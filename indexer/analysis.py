@@ -33,8 +33,10 @@ _setup_lock = threading.Lock()
 _ready = False
 
 # jieba's dictionary without its rarest words (frequency below this): 39% of
-# the words, a third of the load time and memory. Words only rank, so a rare
-# word split in two costs nothing in recall.
+# the words, a third of the load time and memory. Query words also decide the
+# all-words rule and compound parts, so this was measured (bench/README.md,
+# "Relevance"): on 977 queries over 3,000 articles the full dictionary finds
+# no article the pruned one misses, and judged recall is the same.
 MIN_WORD_FREQ = 5
 
 
