@@ -9,16 +9,24 @@ the articles holding all its bigrams; each candidate is then checked against
 its key stream, so the answer is exactly "the phrase occurs", at a fraction of
 the size of a positional bigram index.
 
+Bigrams that are all common still leave many candidates for a phrase that
+is itself rare; trigrams of common bigrams and 4-grams of common trigrams are
+indexed as well (grams.py says which, and why a reader can tell), and a
+phrase's candidates are the intersection of all its postings, shortest first.
+
 Layout of one segment (immutable once written, numpy files are memory-mapped so
 worker processes share them through the page cache):
 ``<seg>.keys`` UTF-8 key streams back to back; ``<seg>.offsets.npy`` where each
 starts; ``<seg>.cids.npy`` the article ids (cids) of the segment, ascending;
 ``<seg>.codes.npy`` sorted bigram codes; ``<seg>.starts.npy`` where each code's
-postings start in ``<seg>.post.npy`` (local document numbers, ascending).
+postings start in ``<seg>.post.npy`` (local document numbers, ascending,
+uint16); ``<seg>.tri*.npy`` and ``<seg>.quad*.npy`` the same for trigrams and
+4-grams; ``<seg>.grams.json`` the segment's ``common_min_df``.
 """
 
 from __future__ import annotations
 
+import json
 import mmap
 import os
 from collections.abc import Iterable, Sequence
@@ -27,40 +35,30 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.index.grams import (
+    SHIFT,
+    TITLE,
+    bigram_codes,
+    quadgrams,
+    segment_postings,
+    trigrams,
+)
 from indexer.index.lru import LRU
 from indexer.normalize import FIELD_SEP
 
 END = "\x00"
-_SHIFT = np.uint64(21)  # code points fit in 21 bits
-# Bigrams of the title are indexed a second time with this bit set, so a
-# title-only search starts from articles whose *title* has every bigram.
-_TITLE = np.uint64(1 << 42)
 CACHE_NEEDLES = 256  # answers kept per generation, and at most this many bytes:
 CACHE_BYTES = 32 * 2**20
 SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
 SAMPLE_SIZE = 500
 _NO_FLAG = np.uint64(0)
+LEVELS = ("", "tri", "quad")  # file name prefixes of bigram, trigram and 4-gram postings
 _SEP_BYTE = FIELD_SEP.encode()
 
 
 def key_stream(title_key: str, body_key: str) -> str:
     """What is indexed and verified for one article."""
     return title_key + FIELD_SEP + body_key + END
-
-
-def bigram_codes(text: str) -> np.ndarray:
-    """Sorted unique codes of the character bigrams of ``text``."""
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(cps) < 2:
-        return np.zeros(0, dtype=np.uint64)
-    return np.unique((cps[:-1] << _SHIFT) | cps[1:])
-
-
-def stream_codes(stream: str) -> np.ndarray:
-    """Everything indexed for one key stream: its bigrams, and its title's
-    bigrams (title + FIELD_SEP, so the last title character has one) flagged."""
-    title = stream[: stream.index(FIELD_SEP) + 1]
-    return np.concatenate([bigram_codes(stream), bigram_codes(title) | _TITLE])
 
 
 def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
@@ -71,19 +69,16 @@ def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> N
     offsets[1:] = np.cumsum([len(b) for b in encoded])
     with open(folder / f"{name}.keys", "wb") as f:
         f.write(b"".join(encoded))
-    per_doc = [stream_codes(s) for _, s in docs]
-    local = np.repeat(np.arange(len(docs), dtype=np.uint32), [len(c) for c in per_doc])
-    codes = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint64)
-    # stable: within one code, documents stay in ascending order
-    order = np.argsort(codes, kind="stable")
-    codes, local = codes[order], local[order]
-    uniq, starts = np.unique(codes, return_index=True)
-    starts = np.append(starts, len(codes)).astype(np.int64)
+    del encoded
+    levels, min_df = segment_postings([s for _, s in docs])
     _save(folder / f"{name}.offsets.npy", offsets)
     _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
-    _save(folder / f"{name}.codes.npy", uniq)
-    _save(folder / f"{name}.starts.npy", starts)
-    _save(folder / f"{name}.post.npy", local)
+    for prefix, postings in zip(LEVELS, levels, strict=True):
+        _save(folder / f"{name}.{prefix}codes.npy", postings.codes)
+        _save(folder / f"{name}.{prefix}starts.npy", postings.starts)
+        _save(folder / f"{name}.{prefix}post.npy", postings.post)
+    with open(folder / f"{name}.grams.json", "w", encoding="utf-8") as f:
+        json.dump({"common_min_df": min_df}, f)
 
 
 def _save(path: Path, arr: np.ndarray) -> None:
@@ -106,9 +101,21 @@ class Segment:
         self.name = name
         self.offsets = np.load(folder / f"{name}.offsets.npy", mmap_mode="r")
         self.cids = np.load(folder / f"{name}.cids.npy", mmap_mode="r")
-        self.codes = np.load(folder / f"{name}.codes.npy", mmap_mode="r")
-        self.starts = np.load(folder / f"{name}.starts.npy", mmap_mode="r")
-        self.post = np.load(folder / f"{name}.post.npy", mmap_mode="r")
+        self.levels = []  # (codes, starts, postings) per gram length, bigrams first
+        for prefix in LEVELS:
+            if not (folder / f"{name}.{prefix}codes.npy").exists():
+                break  # a segment of schema 6: bigrams only
+            self.levels.append(
+                tuple(
+                    np.load(folder / f"{name}.{prefix}{part}.npy", mmap_mode="r")
+                    for part in ("codes", "starts", "post")
+                )
+            )
+        self.codes, self.starts, self.post = self.levels[0]
+        self.common_min_df = len(self.cids) + 1  # no longer gram has postings...
+        if (folder / f"{name}.grams.json").exists():  # ...in a segment of schema 6
+            with open(folder / f"{name}.grams.json", encoding="utf-8") as f:
+                self.common_min_df = int(json.load(f)["common_min_df"])
         self.keys = _map(folder / f"{name}.keys")
         self._starts = self.offsets.tolist()  # plain ints: bisect beats numpy per item
 
@@ -123,18 +130,36 @@ class Segment:
         """The UTF-8 key stream of one document."""
         return self.keys[self._starts[local] : self._starts[local + 1]]
 
-    def postings(self, code: int) -> np.ndarray:
-        i = int(np.searchsorted(self.codes, np.uint64(code)))
-        if i >= len(self.codes) or int(self.codes[i]) != code:
-            return np.zeros(0, dtype=np.uint32)
-        return self.post[int(self.starts[i]) : int(self.starts[i + 1])]
+    def postings(self, code: int, level: int = 0) -> np.ndarray:
+        """Documents with the gram ``code`` (level 0 bigrams, 1 trigrams, 2 4-grams)."""
+        if level >= len(self.levels):
+            return self.post[:0]
+        codes, starts, post = self.levels[level]
+        i = int(np.searchsorted(codes, np.uint64(code)))
+        if i >= len(codes) or int(codes[i]) != code:
+            return post[:0]
+        return post[int(starts[i]) : int(starts[i + 1])]
+
+    def longer_gram_postings(self, needle: str) -> list[np.ndarray]:
+        """Postings of the needle's trigrams and 4-grams that have them: those
+        whose two shorter grams are both common in this segment (grams.py).
+        An empty list among them means no document here has that gram."""
+        common = self.common_min_df
+        lists = []
+        for code, first, second in dict.fromkeys(trigrams(needle)):
+            if len(self.postings(first)) >= common and len(self.postings(second)) >= common:
+                lists.append(self.postings(code, 1))
+        for code, first, second in dict.fromkeys(quadgrams(needle)):
+            if len(self.postings(first, 1)) >= common and len(self.postings(second, 1)) >= common:
+                lists.append(self.postings(code, 2))
+        return lists
 
     def postings_starting_with(self, cp: int, flag: np.uint64 = _NO_FLAG) -> np.ndarray:
         """Documents with any bigram whose first character is ``cp``: every
         occurrence of a character is followed by another or by END, so this
         is exactly the documents containing it."""
-        lo = int(np.searchsorted(self.codes, (np.uint64(cp) << _SHIFT) | flag))
-        hi = int(np.searchsorted(self.codes, (np.uint64(cp + 1) << _SHIFT) | flag))
+        lo = int(np.searchsorted(self.codes, (np.uint64(cp) << SHIFT) | flag))
+        hi = int(np.searchsorted(self.codes, (np.uint64(cp + 1) << SHIFT) | flag))
         if lo == hi:
             return np.zeros(0, dtype=np.uint32)
         seen = np.zeros(len(self), dtype=bool)  # a mask: cheaper than np.unique here
@@ -143,11 +168,14 @@ class Segment:
 
     def candidates(self, needle: str, title_only: bool = False) -> np.ndarray:
         """Local numbers of documents holding every bigram of ``needle`` (in
-        the title when ``title_only``)."""
-        flag = _TITLE if title_only else _NO_FLAG
+        the title when ``title_only``) and every trigram indexed here, found
+        by intersecting the shortest postings first."""
+        flag = TITLE if title_only else _NO_FLAG
         if len(needle) == 1:
             return self.postings_starting_with(ord(needle), flag)
         lists = [self.postings(int(c)) for c in bigram_codes(needle) | flag]
+        if len(needle) >= 3:
+            lists += self.longer_gram_postings(needle)
         lists.sort(key=len)
         result = np.asarray(lists[0])
         for other in lists[1:]:

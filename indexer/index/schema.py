@@ -18,7 +18,7 @@ from indexer.analysis import chinese_analyzer
 
 # Bump when the schema, the analyzer or the key normalisation changes: an index
 # with another version is rebuilt in full by the next reindex.
-SCHEMA_VERSION = 9  # 9: stored key terms for related articles
+SCHEMA_VERSION = 10  # 10: trigram and 4-gram postings in the character index
 
 TITLE_BOOST = 3.0
 # The word fields BM25F ranks on, in the column order of field_lengths.npy.

@@ -10,6 +10,7 @@ new documents, ``commit``, ``write_chars``, ``per_document_arrays`` and
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import time
 from pathlib import Path
 
@@ -69,15 +70,20 @@ class GenerationWriter:
             self.ix = FileStorage(str(folder)).open_index()
         # Several processes each write their own segment, kept as they are
         # (multisegment): merging them would cost a third of the build.
+        self.writer_procs = procs
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
         self.writer = self.ix.writer(
             limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK), **options
         )
         self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
+        self.chars_writers: list[multiprocessing.process.BaseProcess] = []
 
     def cancel(self) -> None:
         """Abandon the writer (and its worker processes) after an error."""
+        for process in self.chars_writers:
+            process.kill()
+            process.join()
         try:
             self.writer.cancel()
         except Exception:  # already committed or half-closed: nothing to stop
@@ -135,18 +141,37 @@ class GenerationWriter:
         self.writer.add_document(**fields)
         self.pending.append((cid, doc.stream))
         if len(self.pending) >= SEGMENT_DOCS:
-            self._flush_chars()
+            self._flush_chars(background=True)
 
     def _remove(self, rel: str) -> None:
         self.writer.delete_by_term("file", rel)
         self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
-    def _flush_chars(self) -> None:
-        if self.pending:
-            name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
+    def _flush_chars(self, background: bool = False) -> None:
+        """Write the pending key streams as a character segment. During a big
+        build it is written by a forked process (the streams reach it by
+        copy-on-write, not pickled), so that this process goes on feeding
+        Whoosh's writer processes instead of leaving them idle."""
+        if not self.pending:
+            return
+        name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
+        if background and self.writer_procs > 1:
+            process = multiprocessing.get_context("fork").Process(
+                target=chars.write_segment, args=(self.chars_dir, name, self.pending)
+            )
+            process.start()
+            self.chars_writers.append(process)
+        else:
             chars.write_segment(self.chars_dir, name, self.pending)
-            self.segments.append(name)
-            self.pending = []
+        self.segments.append(name)
+        self.pending = []
+
+    def _join_chars_writers(self) -> None:
+        for process in self.chars_writers:
+            process.join()
+            if process.exitcode != 0:
+                raise RuntimeError(f"writing a character segment failed (exit {process.exitcode})")
+        self.chars_writers = []
 
     def commit(self) -> None:
         """Have Whoosh write its segments (its writer processes run jieba)."""
@@ -156,6 +181,7 @@ class GenerationWriter:
         """Write the last character segment and record this reindex's dead
         articles, merging the segments when there are too many."""
         self._flush_chars()
+        self._join_chars_writers()
         self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
         self._compact_chars()
 

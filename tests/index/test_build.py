@@ -209,3 +209,22 @@ def test_traditional_and_simplified_find_each_other(built, opened):
     assert str(page.hits[0].title_html) == "<mark>勐臘縣推進邊疆黨建長廊</mark>建設"
     assert "traditional.txt" in ids(ix, '"邊疆黨建長廊"')
     assert MENGLA in ids(ix, '"邊疆黨建長廊"')
+
+
+def test_parallel_build_with_background_character_segments(built, opened, tmp_path, monkeypatch):
+    """A big build (Whoosh's writer processes, character segments written by
+    forked processes while articles are still being added) answers exactly
+    like the single-process build."""
+    from indexer.index import build, writer
+    from indexer.index.store import read_json
+
+    corpus_dir, sequential, _ = built
+    monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 2)
+    parallel = tmp_path / "parallel"
+    assert reindex(corpus_dir, parallel, procs=2).documents == ARTICLES
+    manifest = read_json(parallel / current_generation(parallel) / "manifest.json")
+    assert manifest["segments"] == ["g000001-000", "g000001-001", "g000001-002"]
+    one, two = opened(sequential), opened(parallel)
+    for q in ("党建", '"边疆党建长廊"', "勐腊县 示范带", '"疆党建长"', "县"):
+        assert ids(two, q) == ids(one, q), q

@@ -1,7 +1,12 @@
 """The character index on its own: exact substring search over key streams."""
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.index.chars import CharIndex, key_stream, write_segment
 
@@ -87,3 +92,40 @@ def test_sampled_superset_and_single_checks(tmp_path, monkeypatch):
     strict = ix.find("边疆党建长廊", exact=True)
     assert (strict.ids.tolist(), strict.exact) == ([0], True)
     ix.close()
+
+
+# Few characters: every bigram is common, so trigrams get postings, and most
+# phrases of four or more characters are rare: the case trigrams exist for.
+ALPHABET = "党建长廊边疆工作"
+texts = st.text(ALPHABET, max_size=24)
+
+
+@pytest.mark.parametrize("common_min_docs", [1, 5, 1000])
+@settings(max_examples=25, deadline=None)
+@given(
+    articles=st.lists(st.tuples(texts, texts), min_size=1, max_size=30),
+    needles=st.lists(st.text(ALPHABET, min_size=1, max_size=6), min_size=1, max_size=8),
+    dead=st.sets(st.integers(0, 29), max_size=5),
+)
+def test_find_is_exact_for_any_phrase(common_min_docs, articles, needles, dead):
+    """Whatever the postings hold (every trigram, some, none), find() answers
+    exactly the live articles whose title or body contains the phrase."""
+    import indexer.index.grams as grams
+
+    streams = [(cid, key_stream(t, b)) for cid, (t, b) in enumerate(articles)]
+    half = len(streams) // 2
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(grams, "COMMON_MIN_DOCS", common_min_docs)
+        write_segment(Path(folder), "s1", streams[:half])
+        write_segment(Path(folder), "s2", streams[half:])
+        dead_cids = np.array(sorted(c for c in dead if c < len(articles)), dtype=np.int64)
+        ix = CharIndex.open(Path(folder), ["s1", "s2"], dead_cids, len(articles))
+        try:
+            for needle in needles:
+                live = [c for c in range(len(articles)) if c not in dead]
+                anywhere = [c for c in live if needle in articles[c][0] or needle in articles[c][1]]
+                in_title = [c for c in live if needle in articles[c][0]]
+                assert ix.find(needle).ids.tolist() == anywhere
+                assert ix.find(needle, title_only=True).ids.tolist() == in_title
+        finally:
+            ix.close()
