@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 from articles import article_paths, parse_article
-from run import BENCH_DIR, ensure_corpus
+
+BENCH_DIR = Path(__file__).resolve().parent
 
 _BARRIER = None  # set in each worker: all start segmenting together
 
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="segment an even sample of this many")
     parser.add_argument("--data", type=Path, default=BENCH_DIR / "data")
     args = parser.parse_args(argv)
+    from run import ensure_corpus  # run.py imports this module
+
     home, _ = ensure_corpus(args.data.resolve(), args.count, args.seed)
     result = jieba_rate(home / "corpus", args.processes, args.sample)
     print(

@@ -43,6 +43,9 @@ def maxrss_mib() -> dict[str, float]:
     return {
         "self_mib": round(peak / 1024, 1),
         "current_mib": round(current / 1024, 1),
+        # anonymous (not file-backed) memory: the process's own; memory-mapped
+        # index files are shared by every worker through the page cache
+        "anon_mib": round((proc_status_kib("RssAnon") or 0) / 1024, 1),
         "children_mib": round(children / 1024, 1),
     }
 

@@ -54,8 +54,10 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
-def target_ratios(engines: dict) -> dict:
-    """The ratios our targets are stated in; None where an engine did not run."""
+def target_ratios(engines: dict, jieba: dict | None = None) -> dict:
+    """The ratios our targets are stated in; None where an engine did not run.
+    ``jieba`` is jieba_rate.py's measurement of the same run."""
+    jieba = jieba or {}
 
     def get(name: str, *path: str):
         value = engines.get(name, {})
@@ -65,11 +67,15 @@ def target_ratios(engines: dict) -> dict:
 
     p95 = {name: get(name, "query", "p95_ms") for name in ("ours", "naive", "fts5")}
     rate = {name: get(name, "build", "articles_per_s") for name in ("ours", "naive")}
+    cpu_rate = get("ours", "build", "articles_per_cpu_s")
     return {
         "ours_p95_over_fts5_p95": ratio(p95["ours"], p95["fts5"]),
         "naive_p95_over_ours_p95": ratio(p95["naive"], p95["ours"]),
         "ours_rate_over_naive_rate": ratio(rate["ours"], rate["naive"]),
         "ours_index_over_corpus": get("ours", "build", "index_ratio"),
+        "ours_rate_over_jieba_rate": ratio(rate["ours"], jieba.get("articles_per_s")),
+        "ours_cpu_rate_over_jieba_cpu_rate": ratio(cpu_rate, jieba.get("articles_per_cpu_s")),
+        "ours_anon_rss_mib": get("ours", "query", "rss", "anon_mib"),
     }
 
 

@@ -31,6 +31,7 @@ import freshness
 import report
 from articles import article_paths, iter_articles, normalise, tree_bytes
 from generate import generate
+from jieba_rate import jieba_rate
 from queries import build_queries
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -135,6 +136,7 @@ def bench_engine(name: str, home: Path, corpus: dict, queries: list[dict], args)
         "build", name, scratch / f"{name}-build.json", 4 * 3600, corpus=home / "corpus", work=work
     )
     build["articles_per_s"] = corpus["count"] / build["seconds"]
+    build["articles_per_cpu_s"] = corpus["count"] / build["cpu_seconds"]
     build["index_ratio"] = build["index_bytes"] / corpus["bytes"]
     log(f"{name}: {build['seconds']:.1f} s; running {len(queries)} queries ...")
     qfile = scratch / "queries.json"
@@ -191,6 +193,12 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--data", type=Path, default=BENCH_DIR / "data", help="corpus cache")
     parser.add_argument("--json-out", type=Path, default=BENCH_DIR / "out" / "results.json")
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer queries and runs")
+    parser.add_argument(
+        "--jieba-sample",
+        type=int,
+        default=3000,
+        help="articles jieba segments alone for the build's limit (0: skip)",
+    )
     args = parser.parse_args(argv)
     args.engine_names = [e.strip() for e in args.engines.split(",") if e.strip()]
     for name in args.engine_names:
@@ -231,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
             results["engines"][name] = {"status": "failed", "reason": str(exc)[:3000]}
     if results["engines"].get("ours", {}).get("status") == "ok":
         results["freshness"] = bench_freshness(home, corpus, args)
-    results["ratios"] = report.target_ratios(results["engines"])
+    if results["engines"].get("ours", {}).get("status") == "ok" and args.jieba_sample:
+        log(f"jieba alone on {os.cpu_count()} cores, {args.jieba_sample} articles ...")
+        results["jieba"] = jieba_rate(home / "corpus", os.cpu_count() or 1, args.jieba_sample)
+    results["ratios"] = report.target_ratios(results["engines"], results.get("jieba"))
     results["config"]["loadavg_at_end"] = os.getloadavg()  # other work skews the figures
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -19,7 +19,7 @@ from indexer.index.ranking import bm25f
 from indexer.index.reader import Generation, SearchIndex
 from indexer.models import Article, ArticleView, SearchPage, Step, attachment_heading
 from indexer.normalize import key_text
-from indexer.search.about import rerank
+from indexer.search.about import RERANK, rerank
 from indexer.search.display import full_width, subheadings
 from indexer.search.facets import Filters, facet_counts, narrow
 from indexer.search.fallback import FEW_RESULTS, candidate, did_you_mean, fallback
@@ -31,6 +31,7 @@ from indexer.search.query import ParsedQuery, parse_query
 from indexer.search.related import related
 from indexer.search.synonyms import Synonyms
 from indexer.search.terms import about_phrases, highlight_needles, ranking_words
+from indexer.search.topk import top_order
 
 
 def search(
@@ -64,8 +65,8 @@ def search(
             parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
         docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
         facets = facet_counts(gen, docnums)
-        order, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
-        chosen = _page(matcher, parsed, match, order, page, per_page)
+        keys, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
+        chosen = _page(matcher, parsed, match, keys, page, per_page)
         needles = highlight_needles(parsed)
         shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
         hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
@@ -105,53 +106,61 @@ def count_matches(ix: SearchIndex, q: str, synonyms: Synonyms | None = None) -> 
 
 
 def _page(
-    matcher: Matcher, parsed: ParsedQuery, match: Match, order: np.ndarray, page: int, per_page: int
+    matcher: Matcher,
+    parsed: ParsedQuery,
+    match: Match,
+    keys: list[np.ndarray],
+    page: int,
+    per_page: int,
 ) -> list[int]:
-    """Indices (into match.cids) of the hits on ``page``. When the match is
-    not exact, the ranked list is checked article by article from the top,
-    so no page shows an article that does not match and pages never overlap."""
+    """Indices (into match.cids) of the hits on ``page``, in ranking order
+    (``keys``: see _rank). When the match is not exact, the ranked list is
+    checked article by article from the top, so no page shows an article that
+    does not match and pages never overlap."""
     start, stop = (page - 1) * per_page, page * per_page
     if match.exact:
-        return order[start:stop].tolist()
-    shown: list[int] = []
-    for i in order.tolist():
-        if matcher.matches(int(match.cids[i]), parsed):
-            shown.append(i)
-            if len(shown) == stop:
-                break
-    return shown[start:stop]
+        return top_order(keys, stop)[start:].tolist()
+    checked: dict[int, bool] = {}
+    count = stop
+    while True:  # rarely more than once: the sample said nearly all match
+        shown = []
+        for i in top_order(keys, count).tolist():
+            if i not in checked:
+                checked[i] = matcher.matches(int(match.cids[i]), parsed)
+            if checked[i]:
+                shown.append(i)
+        if len(shown) >= stop or count >= len(match.cids):
+            return shown[start:stop]
+        count *= 2
 
 
 def _rank(
     gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
 ):
-    """(indices into match.cids best first, score of each match); ``docnums``
-    are the matches' Whoosh document numbers; with ``sort="date"`` newest
-    first, relevance breaking ties."""
+    """(ranking keys of the matches for topk.top_order, score of each match);
+    ``docnums`` are the matches' Whoosh document numbers; with ``sort="date"``
+    newest first, relevance breaking ties."""
     if not len(match.cids):
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return [np.zeros(0)], np.zeros(0)
     words = sorted({w for t in parsed.positives for w in ranking_words(t)})
     bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
     dates = np.asarray(gen.dates)[docnums]
-    # lexsort: last key first; ties go to the newer, then the earlier indexed
+    # most significant first, larger first; ties go to the newer, then the earlier indexed
     if sort == "date":
-        order = np.lexsort((match.cids, -bm25, -match.tiers, -dates))
-    else:
-        order = np.lexsort((match.cids, -dates, -bm25, -match.tiers))
-        tiers, bm25 = rerank(
-            gen,
-            searcher.reader(),
-            match.cids,
-            docnums,
-            order,
-            match.tiers,
-            bm25,
-            about_phrases(parsed),
-            TITLE_TIER,
-        )
-        order = np.lexsort((match.cids, -dates, -bm25, -tiers))
-        return order, tiers * 1000.0 + bm25
-    return order, match.tiers * 1000.0 + bm25
+        return [dates, match.tiers, bm25, -match.cids], match.tiers * 1000.0 + bm25
+    first = top_order([match.tiers, bm25, dates, -match.cids], RERANK)
+    tiers, bm25 = rerank(
+        gen,
+        searcher.reader(),
+        match.cids,
+        docnums,
+        first,
+        match.tiers,
+        bm25,
+        about_phrases(parsed),
+        TITLE_TIER,
+    )
+    return [tiers, bm25, dates, -match.cids], tiers * 1000.0 + bm25
 
 
 def get_article(ix: SearchIndex, article_id: str) -> Article | None:

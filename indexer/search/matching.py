@@ -62,13 +62,15 @@ class TermMatch:
 # matching most of 100,000 articles; these use searchsorted or a bit mask.
 
 
+MASK_FROM = 4096  # both arrays at least this long: a bit mask beats binary search
+
+
 def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) > len(b):
         a, b = b, a
     if not len(a):
         return a
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+    return a[member(a, b)]
 
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -84,6 +86,10 @@ def member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each element of ``a``, whether it is in ``b``."""
     if not len(a) or not len(b):
         return np.zeros(len(a), dtype=bool)
+    if min(len(a), len(b)) >= MASK_FROM:
+        mask = np.zeros(int(max(a[-1], b[-1])) + 1, dtype=bool)
+        mask[b] = True
+        return mask[a]
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
     return b[at] == a
 

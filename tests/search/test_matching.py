@@ -1,5 +1,6 @@
 """Matching on its own, including the sampled path for very common phrases."""
 
+import numpy as np
 import pytest
 
 import indexer.index.chars as chars
@@ -48,3 +49,17 @@ def test_sampled_superset_is_flagged_and_hits_are_checked(search_index, monkeypa
                 assert "<mark>边疆党建长廊</mark>" in str(hit.title_html) + str(hit.snippet_html)
     finally:
         search_index.generation.chars.cache.clear()
+
+
+@pytest.mark.parametrize("mask_from", [1, 10**9])  # bit mask / binary search
+def test_set_operations_agree_with_numpy(monkeypatch, mask_from):
+    from indexer.search import matching
+
+    monkeypatch.setattr(matching, "MASK_FROM", mask_from)
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        a = np.unique(rng.integers(0, 300, rng.integers(0, 200)))
+        b = np.unique(rng.integers(0, 300, rng.integers(0, 200)))
+        assert matching.member(a, b).tolist() == np.isin(a, b).tolist()
+        assert matching.intersect(a, b).tolist() == np.intersect1d(a, b).tolist()
+        assert matching.union(a, b).tolist() == np.union1d(a, b).tolist()
