@@ -25,6 +25,7 @@ from indexer.errors import IndexDamagedError, IndexMissingError
 from indexer.index.chars import CharIndex
 from indexer.index.integrity import Verified, damage
 from indexer.index.inuse import hold_for_reading
+from indexer.index.lru import LRU
 from indexer.index.ranking import PostingsCache
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
@@ -38,6 +39,9 @@ from indexer.index.store import (
 from indexer.vocab.lookup import Vocabulary
 
 log = logging.getLogger(__name__)
+
+ANSWERS = 512  # search answers kept per generation, within ANSWERS_BYTES
+ANSWERS_BYTES = 16 * 2**20
 
 
 class Generation:
@@ -89,6 +93,8 @@ class Generation:
         else:
             self.places = np.zeros(len(self.dates), dtype=np.int32)
         self.postings = PostingsCache()
+        # whole answers of the search layer (engine.py), each with its size
+        self.answers = LRU(ANSWERS, ANSWERS_BYTES, lambda entry: entry.size)
         self._vocabulary: Vocabulary | None = None
         self._vocabulary_lock = threading.Lock()  # not _lock: borrowing must not wait on a load
         self._lock = threading.Lock()

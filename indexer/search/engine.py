@@ -11,6 +11,7 @@ stored text (highlight.py).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -55,31 +56,63 @@ def search(
         return SearchPage(q, 0, page, per_page, 0.0, [], notices=parsed.notices)
     filters = filters or Filters()
     with ix.searcher() as (gen, searcher):
-        matcher = Matcher(gen)
-        found = matcher.match(parsed)
-        match = narrow(gen, found, filters)
-        # asked of the vocabulary once, only when the chain or an offer may use it
-        likelier = candidate(gen, parsed) if len(match.cids) <= FEW_RESULTS else None
-        steps: list[Step] = []
-        if not len(found.cids):  # nothing at all, not just nothing inside the filters
-            parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
-        docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
-        facets = facet_counts(gen, docnums)
-        keys, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
-        chosen = _page(matcher, parsed, match, keys, page, per_page)
-        needles = highlight_needles(parsed)
-        shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
-        hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
-        offer = did_you_mean(gen, likelier, len(match.cids), steps, filters, synonyms)
-        words = [w for t in parsed.positives for w in (t.key, *t.words)]
-        keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
+        # Answers are kept per generation (it never changes): the day's hot
+        # queries repeat. Synonyms are compared by identity (kept alive by
+        # the entry, so a new table cannot reuse the id of the old one).
+        key = (q, page, per_page, filters, id(synonyms))
+
+        def answer() -> _Answer:
+            return _answer(gen, searcher, q, parsed, page, per_page, filters, synonyms)
+
+        cached = gen.answers.get(key, answer)
+        if cached.synonyms is not synonyms:
+            cached = answer()
     took = (time.perf_counter() - started) * 1000
-    return SearchPage(
+    return replace(cached.page, took_ms=round(took, 2))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    size: int  # bytes, roughly: what the cache counts against its budget
+    synonyms: Synonyms | None
+    page: SearchPage
+
+
+def _answer(
+    gen: Generation,
+    searcher,
+    q: str,
+    parsed: ParsedQuery,
+    page: int,
+    per_page: int,
+    filters: Filters,
+    synonyms: Synonyms | None,
+) -> _Answer:
+    """The page for ``parsed`` (took_ms left to the caller), and what it weighs."""
+    matcher = Matcher(gen)
+    found = matcher.match(parsed)
+    match = narrow(gen, found, filters)
+    # asked of the vocabulary once, only when the chain or an offer may use it
+    likelier = candidate(gen, parsed) if len(match.cids) <= FEW_RESULTS else None
+    steps: list[Step] = []
+    if not len(found.cids):  # nothing at all, not just nothing inside the filters
+        parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
+    docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
+    facets = facet_counts(gen, docnums)
+    keys, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
+    chosen = _page(matcher, parsed, match, keys, page, per_page)
+    needles = highlight_needles(parsed)
+    shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
+    hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
+    offer = did_you_mean(gen, likelier, len(match.cids), steps, filters, synonyms)
+    words = [w for t in parsed.positives for w in (t.key, *t.words)]
+    keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
+    result = SearchPage(
         q,
         len(match.cids),
         page,
         per_page,
-        round(took, 2),
+        0.0,
         hits,
         terms=[n.text for n in needles],
         notices=parsed.notices,
@@ -90,6 +123,8 @@ def search(
         did_you_mean=offer,
         keywords=keywords,
     )
+    size = 2048 + sum(len(h.title_html) + len(h.snippet_html) for h in hits) * 4
+    return _Answer(size, synonyms, result)
 
 
 def count_matches(ix: SearchIndex, q: str, synonyms: Synonyms | None = None) -> int:
