@@ -29,20 +29,14 @@ from __future__ import annotations
 import json
 import mmap
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from indexer.index.grams import (
-    SHIFT,
-    TITLE,
-    bigram_codes,
-    quadgrams,
-    segment_postings,
-    trigrams,
-)
+from indexer.index.grams import LEVELS, SHIFT, TITLE, bigram_codes, quadgrams, trigrams
+from indexer.index.grams import write_segment as write_segment  # written there, read here
 from indexer.index.lru import LRU
 from indexer.normalize import FIELD_SEP
 
@@ -52,39 +46,12 @@ CACHE_BYTES = 32 * 2**20
 SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
 SAMPLE_SIZE = 500
 _NO_FLAG = np.uint64(0)
-LEVELS = ("", "tri", "quad")  # file name prefixes of bigram, trigram and 4-gram postings
 _SEP_BYTE = FIELD_SEP.encode()
 
 
 def key_stream(title_key: str, body_key: str) -> str:
     """What is indexed and verified for one article."""
     return title_key + FIELD_SEP + body_key + END
-
-
-def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
-    """Write a segment for ``docs`` = [(cid, key stream)], cids ascending."""
-    folder.mkdir(parents=True, exist_ok=True)
-    encoded = [s.encode("utf-8") for _, s in docs]
-    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(b) for b in encoded])
-    with open(folder / f"{name}.keys", "wb") as f:
-        f.write(b"".join(encoded))
-    del encoded
-    levels, min_df = segment_postings([s for _, s in docs])
-    _save(folder / f"{name}.offsets.npy", offsets)
-    _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
-    for prefix, postings in zip(LEVELS, levels, strict=True):
-        _save(folder / f"{name}.{prefix}codes.npy", postings.codes)
-        _save(folder / f"{name}.{prefix}starts.npy", postings.starts)
-        _save(folder / f"{name}.{prefix}post.npy", postings.post)
-    with open(folder / f"{name}.grams.json", "w", encoding="utf-8") as f:
-        json.dump({"common_min_df": min_df}, f)
-
-
-def _save(path: Path, arr: np.ndarray) -> None:
-    with open(path, "wb") as f:
-        np.save(f, arr)
-        f.flush()
 
 
 def _map(path: Path) -> mmap.mmap | bytes:
@@ -112,10 +79,12 @@ class Segment:
                 )
             )
         self.codes, self.starts, self.post = self.levels[0]
-        self.common_min_df = len(self.cids) + 1  # no longer gram has postings...
-        if (folder / f"{name}.grams.json").exists():  # ...in a segment of schema 6
-            with open(folder / f"{name}.grams.json", encoding="utf-8") as f:
-                self.common_min_df = int(json.load(f)["common_min_df"])
+        meta = folder / f"{name}.grams.json"  # absent in schema 6: no longer grams
+        self.common_min_df = (
+            int(json.loads(meta.read_text(encoding="utf-8"))["common_min_df"])
+            if meta.exists()
+            else len(self.cids) + 1
+        )
         self.keys = _map(folder / f"{name}.keys")
         self._starts = self.offsets.tolist()  # plain ints: bisect beats numpy per item
 

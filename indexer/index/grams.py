@@ -30,9 +30,11 @@ hold at most 65,536 documents, and local numbers are stored as uint16.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -54,6 +56,7 @@ CHUNK_DOCS = 1000  # documents turned into keys at once (bounds the build's memo
 COMMON_SHARE = 0.01
 COMMON_MIN_DOCS = 16
 MAX_TABLE_CHARS = 8192  # characters in common bigrams: a table of up to 64 MiB
+LEVELS = ("", "tri", "quad")  # file name prefixes of bigram, trigram and 4-gram postings
 
 
 @dataclass
@@ -135,6 +138,32 @@ def segment_postings(streams: Sequence[str]) -> tuple[list[Postings], int]:
         quad.append(chunk.quadgram_keys(common, common_tri))
         chunk.release()
     return [bigrams, tri, _postings(quad)], min_df
+
+
+def write_segment(folder: Path, name: str, docs: Sequence[tuple[int, str]]) -> None:
+    """Write a segment for ``docs`` = [(cid, key stream)], cids ascending."""
+    folder.mkdir(parents=True, exist_ok=True)
+    encoded = [s.encode("utf-8") for _, s in docs]
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in encoded])
+    with open(folder / f"{name}.keys", "wb") as f:
+        f.write(b"".join(encoded))
+    del encoded
+    levels, min_df = segment_postings([s for _, s in docs])
+    _save(folder / f"{name}.offsets.npy", offsets)
+    _save(folder / f"{name}.cids.npy", np.array([c for c, _ in docs], dtype=np.int64))
+    for prefix, postings in zip(LEVELS, levels, strict=True):
+        _save(folder / f"{name}.{prefix}codes.npy", postings.codes)
+        _save(folder / f"{name}.{prefix}starts.npy", postings.starts)
+        _save(folder / f"{name}.{prefix}post.npy", postings.post)
+    with open(folder / f"{name}.grams.json", "w", encoding="utf-8") as f:
+        json.dump({"common_min_df": min_df}, f)
+
+
+def _save(path: Path, arr: np.ndarray) -> None:
+    with open(path, "wb") as f:
+        np.save(f, arr)
+        f.flush()
 
 
 def _postings(key_chunks: list[np.ndarray]) -> Postings:

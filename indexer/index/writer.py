@@ -10,7 +10,6 @@ new documents, ``commit``, ``write_chars``, ``per_document_arrays`` and
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import places
 from indexer.index import chars
+from indexer.index.forked import ForkedTasks
 from indexer.index.integrity import CHECKSUMS, checksums
 from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
@@ -77,13 +77,11 @@ class GenerationWriter:
         )
         self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
-        self.chars_writers: list[multiprocessing.process.BaseProcess] = []
+        self.background = ForkedTasks()  # character segments being written
 
     def cancel(self) -> None:
         """Abandon the writer (and its worker processes) after an error."""
-        for process in self.chars_writers:
-            process.kill()
-            process.join()
+        self.background.kill()
         try:
             self.writer.cancel()
         except Exception:  # already committed or half-closed: nothing to stop
@@ -148,30 +146,17 @@ class GenerationWriter:
         self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
     def _flush_chars(self, background: bool = False) -> None:
-        """Write the pending key streams as a character segment. During a big
-        build it is written by a forked process (the streams reach it by
-        copy-on-write, not pickled), so that this process goes on feeding
-        Whoosh's writer processes instead of leaving them idle."""
+        """Write the pending key streams as a character segment; during a big
+        build in a forked process (forked.py), while this one goes on."""
         if not self.pending:
             return
         name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
         if background and self.writer_procs > 1:
-            process = multiprocessing.get_context("fork").Process(
-                target=chars.write_segment, args=(self.chars_dir, name, self.pending)
-            )
-            process.start()
-            self.chars_writers.append(process)
+            self.background.start(chars.write_segment, self.chars_dir, name, self.pending)
         else:
             chars.write_segment(self.chars_dir, name, self.pending)
         self.segments.append(name)
         self.pending = []
-
-    def _join_chars_writers(self) -> None:
-        for process in self.chars_writers:
-            process.join()
-            if process.exitcode != 0:
-                raise RuntimeError(f"writing a character segment failed (exit {process.exitcode})")
-        self.chars_writers = []
 
     def commit(self) -> None:
         """Have Whoosh write its segments (its writer processes run jieba)."""
@@ -181,7 +166,7 @@ class GenerationWriter:
         """Write the last character segment and record this reindex's dead
         articles, merging the segments when there are too many."""
         self._flush_chars()
-        self._join_chars_writers()
+        self.background.join()
         self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
         self._compact_chars()
 
