@@ -190,3 +190,20 @@ def test_subheadings_are_short_lines_without_punctuation(paragraph, heading):
     from indexer.search.display import is_subheading
 
     assert is_subheading(paragraph) is heading
+
+
+@pytest.mark.parametrize(
+    "q", ["瑞丽封城", "橡胶胶农", "磨憨口岸", "基层党组织", "基诺族基诺族", "COVID-19", "100%"]
+)
+def test_the_per_article_check_agrees_with_matching(quality_index, q):
+    """Units and parts are checked the same way for a shown hit of a sampled
+    (unchecked) match as when matching."""
+    from indexer.search.matching import Matcher
+    from indexer.search.query import parse_query
+
+    parsed = parse_query(q)
+    with quality_index.searcher() as (gen, _):
+        matcher = Matcher(gen)
+        found = set(matcher.match(parsed).cids.tolist())
+        live = gen.chars.live_cids().tolist()
+        assert [c for c in live if matcher.matches(c, parsed) != (c in found)] == []
