@@ -55,6 +55,7 @@ def live_site(index_dir, session_corpus_dir, tmp_path, serve) -> str:
         "ADMIN_TOKEN": TOKEN,
         "QUERY_LOG": str(log),
         "BUILD_IF_MISSING": False,
+        "PAGE_SIZE": 2,  # results in pages: the pager is checked too
     }
     return serve(create_app({"TESTING": True, **config}))
 
@@ -194,7 +195,7 @@ def test_keyboard_only_search_result_article(page, live_site):
 
 def test_every_tab_stop_shows_focus(page, live_site):
     """Facets, chips, pager and the switch are reachable, each with a ring."""
-    page.goto(f"{live_site}/search?q=党建&column=工作动态")
+    page.goto(f"{live_site}/search?q=党建&from=2021-01-01")  # a chip and two pages
     stops = []
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -211,7 +212,8 @@ def test_every_tab_stop_shows_focus(page, live_site):
         )
     assert [s for s in stops if not s[1]] == []
     names = {s[0] for s in stops}
-    assert {"skip-link", "toolbar-link", "reading-toggle", "chip", "facet-value"} <= names
+    expected = {"skip-link", "toolbar-link", "reading-toggle", "chip", "facet-value", "pager-num"}
+    assert expected <= names
 
 
 def test_result_count_and_did_you_mean_are_announced(page, live_site):
@@ -221,3 +223,14 @@ def test_result_count_and_did_you_mean_are_announced(page, live_site):
     expect(status.locator(".summary")).to_contain_text("共找到")
     page.goto(f"{live_site}/search?q=没有这个词xyz")
     expect(page.get_by_role("status")).to_have_text("没有找到与“没有这个词xyz”相关的文章。")
+
+
+def test_an_article_prints_without_the_site_chrome(page, live_site):
+    page.emulate_media(media="print")
+    page.goto(f"{live_site}/article/{ARTICLE}")
+    for chrome in (".toolbar", ".masthead", ".site-footer", ".back", ".related"):
+        expect(page.locator(chrome)).to_be_hidden()
+    origin = page.locator(".article-origin")
+    expect(origin).to_be_visible()
+    expect(origin).to_contain_text(f"本站网址：{live_site}/article/{ARTICLE}")
+    screenshot(page, "article-print")
