@@ -58,10 +58,13 @@ def warm_in_background(app: Flask) -> None:
         return
 
     def warm() -> None:
-        client = app.test_client()
+        # The views are called in a request context, not through the app's
+        # dispatch: the app has handled no request yet afterwards, so the
+        # caller may still add to it (routes, handlers).
         try:
-            for url in ("/search", "/api/suggest"):
-                client.get(url, query_string={"q": WARM_UP_QUERY})
+            for endpoint in ("views.search", "api.suggest"):
+                with app.test_request_context(query_string={"q": WARM_UP_QUERY}):
+                    app.view_functions[endpoint]()
         except Exception:  # a warm-up must never take the app down; searches retry
             app.logger.exception("warming up the index failed")
 
