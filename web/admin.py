@@ -51,6 +51,7 @@ from web.auth import (
     start_session,
 )
 from web.errors import http_error, human_size
+from web.reasons import in_chinese
 from web.state import (
     documents,
     duplicate_reason,
@@ -334,7 +335,7 @@ def run_reindex(outcome: Outcome) -> None:
         return
     except (IndexerError, OSError) as e:
         audit("reindex", f"failed: {e}", logging.ERROR)
-        outcome.error, outcome.status = f"重建索引失败：{e}", 500
+        outcome.error, outcome.status = f"重建索引失败：{in_chinese(str(e), '')}", 500
         return
     outcome.report = report.as_dict()
     audit(

@@ -35,13 +35,18 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         (r"^invalid JSON: (.*) \(column (\d+)\)$", r"JSON 格式错误：\1（第 \2 列）"),
         (r"^not a JSON object but (\w+)$", r"不是 JSON 对象（而是 \1）"),
         (r"^([\d,]+) more bad lines not listed$", r"另有 \1 行有误，未一一列出"),
+        (
+            r"^(.*) has none of the (\d+) indexed files any more.*$",
+            r"语料目录 \1 中已没有索引里的 \2 个文件（目录是否已挂载？）；为免清空索引，没有更新",
+        ),
     ]
 ]
 _NO_VALID = re.compile(r"^no valid records \(line (\d+): (.*)\)$")
 
 
-def in_chinese(reason: str) -> str:
-    """``reason`` (as the indexer words it) for editors."""
+def in_chinese(reason: str, unknown: str = "无法收录：") -> str:
+    """``reason`` (as the indexer words it) for editors; one without a rule
+    is shown after ``unknown``."""
     m = _NO_VALID.match(reason)
     if m:
         return f"没有可用的记录（第 {m.group(1)} 行：{in_chinese(m.group(2))}）"
@@ -50,4 +55,4 @@ def in_chinese(reason: str) -> str:
             return pattern.sub(replacement, reason)
     if re.search(r"[\u4e00-\u9fff]", reason):
         return reason  # already Chinese (upload and crawl messages are)
-    return f"无法收录：{reason}"
+    return f"{unknown}{reason}"

@@ -195,3 +195,35 @@ def test_the_page_for_editors(app):
     assert "已收录的文章（5）" in text
     admin_home = client.get("/admin").get_data(as_text=True)
     assert '<a href="/admin/articles">文章列表：' in admin_home
+
+
+def test_a_reindex_that_would_empty_the_index_says_why_in_chinese(app, corpus_dir):
+    for path in corpus_dir.iterdir():
+        path.unlink()
+    response = app.test_client().post("/admin/reindex", headers=BEARER)
+    assert response.status_code == 500
+    assert response.get_json()["error"] == (
+        f"重建索引失败：语料目录 {corpus_dir} 中已没有索引里的 7 个文件（目录是否已挂载？）；"
+        "为免清空索引，没有更新"
+    )
+
+
+@pytest.mark.parametrize(
+    "reason, shown",
+    [
+        ('missing or empty "title"', "缺少标题（title）"),
+        ("invalid JSON: Expecting value (column 1)", "JSON 格式错误：Expecting value（第 1 列）"),
+        ("duplicate id (first on line 3)", "编号（id）重复（第 3 行已用过）"),
+        (
+            "article too long: 250,000 characters, the limit is 200,000; split it",
+            "内容太长：250,000 字，上限 200,000 字；请拆分成较小的文件",
+        ),
+        ("no title found", "找不到标题"),
+        ("不支持的文件类型 .doc", "不支持的文件类型 .doc"),
+        ("something new", "无法收录：something new"),
+    ],
+)
+def test_every_reason_is_shown_in_chinese(reason, shown):
+    from web.reasons import in_chinese
+
+    assert in_chinese(reason) == shown
