@@ -35,6 +35,18 @@ timeout = 30
 graceful_timeout = 20  # on SIGTERM/HUP, in-flight requests get this long to finish
 keepalive = 5  # only used by threaded workers (--worker-class gthread)
 
+# Whose X-Forwarded-Proto gunicorn believes: the same proxies the app trusts
+# (FLASK_PROXY_FIX, see README), else nobody's. Gunicorn's default believes
+# 127.0.0.1, so any local client could claim HTTPS.
+PROXIES_TRUSTED = os.environ.get("FLASK_PROXY_FIX", "0").strip().lower() not in (
+    "",
+    "0",
+    "false",
+    "no",
+    "off",
+)
+forwarded_allow_ips = "127.0.0.1,::1" if PROXIES_TRUSTED else ""
+
 accesslog = "-"
 errorlog = "-"
 # Remote address, forwarded-for chain, request, status, bytes, time taken, worker pid.

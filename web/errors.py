@@ -4,8 +4,11 @@ browsers, and always a message in Chinese that says what to do."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
 
 from indexer.errors import IndexMissingError
 
@@ -27,6 +30,18 @@ SERVER_ERROR = "服务器出了点问题，请稍后再试。"
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(IndexMissingError, index_missing)
+    app.before_request(relative_redirect)
+
+
+def relative_redirect():
+    """Routing's own redirects (``//search`` -> ``/search``) as a path, not
+    an address built from the Host header, which the client chose."""
+    found = request.routing_exception
+    if not isinstance(found, RequestRedirect):
+        return None
+    parts = urlsplit(found.new_url)
+    path = "/" + parts.path.lstrip("/")  # never "//host"
+    return redirect(path + (f"?{parts.query}" if parts.query else ""), found.code)
 
 
 def wants_json() -> bool:
@@ -76,4 +91,6 @@ def too_large_message() -> str:
     config = current_app.config
     if (request.content_length or 0) > config["MAX_CONTENT_LENGTH"]:
         return f"上传内容超过 {human_size(config['MAX_CONTENT_LENGTH'])} 的上限，请分批上传。"
+    if request.endpoint == "admin.upload":  # file parts are not held in memory: too many of them
+        return f"一次上传的文件太多（上限 {config['MAX_FORM_PARTS']} 个），请分批上传。"
     return f"粘贴的正文超过 {human_size(config['MAX_FORM_MEMORY_SIZE'])} 的上限，请改为上传文件。"

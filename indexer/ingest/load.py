@@ -43,14 +43,8 @@ def load_bytes(data: bytes, relpath: str) -> tuple[list[Article], list[FileFailu
     """The articles in ``data``, the content of corpus file ``relpath``
     (its suffix says the format). The indexer reads each file once and hashes
     the same bytes it parses, so the hash it records is the content indexed."""
-    check_bytes(data, relpath)
+    text = decode_file(data, relpath)
     suffix = os.path.splitext(relpath)[1].lower()
-    decode = decode_html if suffix in (".html", ".htm") else decode_bytes
-    try:
-        text = decode(data)
-    except ValueError as e:
-        raise ArticleError(relpath, str(e)) from e
-    check_text(text, relpath)
     if suffix == ".jsonl":
         articles, failures = parse_jsonl(text, relpath)
         return [safe_article(a) for a in articles], failures
@@ -66,6 +60,20 @@ def load_bytes(data: bytes, relpath: str) -> tuple[list[Article], list[FileFailu
     if size > MAX_ARTICLE_CHARS:
         raise ArticleError(relpath, too_long("article", size, MAX_ARTICLE_CHARS))
     return [safe_article(article)], []
+
+
+def decode_file(data: bytes, relpath: str) -> str:
+    """The text of corpus file ``relpath``; ArticleError when it is empty,
+    binary (a gzip named .txt) or in no encoding we can read."""
+    check_bytes(data, relpath)
+    suffix = os.path.splitext(relpath)[1].lower()
+    decode = decode_html if suffix in (".html", ".htm") else decode_bytes
+    try:
+        text = decode(data)
+    except ValueError as e:
+        raise ArticleError(relpath, str(e)) from e
+    check_text(text, relpath)
+    return text
 
 
 def article_chars(article: Article) -> int:

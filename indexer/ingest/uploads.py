@@ -11,15 +11,19 @@ the indexer reads it like any scraped article. No jieba and no Whoosh here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import unicodedata
 from pathlib import Path
 
-from indexer.errors import UploadError
+from indexer.errors import ArticleError, UploadError
 from indexer.ingest.corpus import SUPPORTED_SUFFIXES
 from indexer.ingest.dates import parse_date
+from indexer.ingest.decode import strip_unsafe
+from indexer.ingest.load import decode_file, load_bytes
+from indexer.models import Article
 
 UPLOADS = "uploads"  # the folder below the corpus that uploads go to
 SITE = "西双版纳先锋"
@@ -72,12 +76,23 @@ def save_upload(corpus_dir: str | Path, name: str, data: bytes) -> str:
     clean = safe_name(name)
     if not data.strip():
         raise UploadError(name, "空文件")
+    check_content(name, clean, data)
     folder = _uploads_folder(Path(corpus_dir))
     try:
         path = _write_new(folder, clean, data)
     except OSError as e:
         raise UploadError(name, f"无法保存：{e.strerror or e}") from e
     return f"{UPLOADS}/{path.name}"
+
+
+def check_content(name: str, clean: str, data: bytes) -> None:
+    """Refuse, with the reason, what is not text at all (a gzip or an image
+    named .txt, an unknown encoding), as the next reindex would, instead of
+    saving it; whether the text holds an article the reindex reports."""
+    try:
+        decode_file(data, f"{UPLOADS}/{clean}")
+    except ArticleError as e:
+        raise UploadError(name, f"不是可用的文章文件：{e.reason}") from None
 
 
 def _uploads_folder(corpus_dir: Path) -> Path:
@@ -154,9 +169,38 @@ def pasted_name(title: str, date: str = "") -> str:
 
 
 def save_pasted(corpus_dir: str | Path, title: str, body: str, column: str, date: str = "") -> str:
-    """Store a pasted article in ``<corpus>/uploads/``; return its article id."""
-    text = scraped_text(title, body, column, date)
-    return save_upload(corpus_dir, pasted_name(title, date), text.encode("utf-8"))
+    """Store a pasted article in ``<corpus>/uploads/``; return its article id.
+
+    The file must read back as exactly what was entered. The scraped layout
+    cannot hold every title (``来源：…`` or ``日期：2020-01-01 …`` read as the
+    meta line), so when it would not, the article is saved as one JSON Lines
+    record instead, which holds any text."""
+    title, body, column = strip_unsafe(title), strip_unsafe(body), strip_unsafe(column)
+    text, name = scraped_text(title, body, column, date), pasted_name(title, date)
+    entered = Article(
+        id=f"{UPLOADS}/{name}",
+        title=_one_line(title),
+        body="\n".join(p.strip() for p in body.splitlines() if p.strip()),
+        date=parse_date(date.strip()) if date.strip() else None,
+        column=_one_line(column),
+        source=SITE,
+        file=f"{UPLOADS}/{name}",
+    )
+    try:
+        read_back = load_bytes(text.encode("utf-8"), entered.id)[0]
+    except ArticleError:
+        read_back = []
+    if read_back == [entered]:
+        return save_upload(corpus_dir, name, text.encode("utf-8"))
+    record = {
+        "title": entered.title,
+        "body": entered.paragraphs,
+        "column": entered.column,
+        "date": entered.date or "",
+        "source": SITE,
+    }
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    return save_upload(corpus_dir, name.removesuffix(".txt") + ".jsonl", line.encode("utf-8"))
 
 
 def _one_line(text: str) -> str:
@@ -199,6 +243,7 @@ def replace_file(corpus_dir: str | Path, relpath: str, name: str, data: bytes) -
         raise UploadError(name, f"替换文件须与原文件格式相同（{path.suffix}），不能是 {suffix}")
     if not data.strip():
         raise UploadError(name, "空文件")
+    check_content(name, path.name, data)
     tmp = path.parent / f".upload-{secrets.token_hex(8)}.part"
     try:
         with open(tmp, "xb") as f:

@@ -228,6 +228,26 @@ def test_a_damaged_generation_never_takes_gunicorn_down(gunicorn_server, live_co
     assert server.proc.poll() is None
 
 
+@pytest.mark.slow
+def test_slash_redirects_are_relative_whatever_the_host_header(gunicorn_server):
+    """``/article//x`` is redirected to ``/article/x``: by a path, not an
+    address built from the Host header the client sent."""
+    server = gunicorn_server
+    wait_until_healthy(server)
+    seen = []
+    for path in ["/article//x.txt", "/api//search?q=a", "/static//style.css"]:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", path, headers={"Host": "evil.example"})
+        response = conn.getresponse()
+        seen.append((response.status, response.getheader("Location")))
+        conn.close()
+    assert seen == [
+        (308, "/article/x.txt"),
+        (308, "/api/search?q=a"),
+        (308, "/static/style.css"),
+    ]
+
+
 WHOAMI = {"TESTING": True, "BUILD_IF_MISSING": False}
 FORWARDED = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
 
