@@ -285,7 +285,10 @@ def crawl(
             return
         sites = crawler.sites_for(list(urls), config_path, **settings)
         with _progress_bar(not as_json, unit="page", desc="crawling") as progress:
-            report = crawler.crawl(sites, corpus_dir, progress)
+            try:
+                report = crawler.crawl(sites, corpus_dir, progress)
+            except OSError as e:  # e.g. a corpus folder it may not write to
+                raise click.ClickException(f"cannot write to {corpus_dir}: {e}") from e
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from indexer.errors import IndexerError
+from indexer.ingest.crawl.urls import canonical_url
 
 DEFAULT_DELAY = 1.0  # seconds between two requests to one host, at least
 DEFAULT_TIMEOUT = 20.0  # seconds to connect, and between two reads
@@ -62,7 +63,7 @@ class Site:
     @property
     def hosts(self) -> frozenset[str]:
         """The hosts (with port) links are followed on: those of the start URLs."""
-        return frozenset(urlsplit(u).netloc.lower() for u in self.start_urls)
+        return frozenset(urlsplit(canonical_url(u)).netloc for u in self.start_urls)
 
     @property
     def user_agent(self) -> str:

@@ -29,6 +29,7 @@ from indexer.ingest.crawl.urls import (
     canonical_url,
     corpus_path,
     host_of,
+    is_endless_path,
     trap_pattern,
 )
 from indexer.ingest.decode import check_bytes, decode_html
@@ -216,6 +217,8 @@ class SiteCrawl:
         found = []
         for url in urls:
             if host_of(url) not in self.site.hosts or not self.site.allows(url):
+                continue
+            if is_endless_path(url):
                 continue
             if not self.fetcher.allowed(url):
                 continue

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ingest.crawl.urls import canonical_url, corpus_path, trap_pattern
+from indexer.ingest.crawl import Site
+from indexer.ingest.crawl.urls import canonical_url, corpus_path, is_endless_path, trap_pattern
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,16 @@ def test_trap_patterns_cap_queries_and_page_numbers_not_articles():
         trap_pattern("http://x.cn/gzdt/index_12.html"),
         trap_pattern("http://x.cn/gzdt/202110/t20211001_123456.html"),
     ] == ["/calendar/?date&view", "/gzdt/index_#.html", ""]
+
+
+def test_relative_link_loops_are_not_followed():
+    assert [
+        is_endless_path("http://x.cn/gzdt/202110/t20211001_1.html"),
+        is_endless_path("http://x.cn/a/b/a/b/a/b/c.html"),
+        is_endless_path("http://x.cn/" + "/".join(f"d{i}" for i in range(13))),
+    ] == [False, True, True]
+
+
+def test_a_sites_hosts_are_spelled_as_its_links_are():
+    site = Site("x", ("HTTP://WWW.X.cn:80/", "https://m.x.cn:8443/a"))
+    assert site.hosts == frozenset({"www.x.cn", "m.x.cn:8443"})
