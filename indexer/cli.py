@@ -278,26 +278,15 @@ def crawl(
     from indexer.ingest import crawl as crawler
 
     settings = {"delay": delay, "max_pages": max_pages, "contact": contact}
-    with _errors_as_click():
+    with _errors_as_click():  # a corpus it cannot write to, too
         if test_url:
             site = crawler.site_for(test_url, list(urls), config_path, **settings)
-            click.echo(_inspection(crawler.inspect_url(site, test_url), as_json))
+            click.echo(crawler.format_inspection(crawler.inspect_url(site, test_url), as_json))
             return
         sites = crawler.sites_for(list(urls), config_path, **settings)
         with _progress_bar(not as_json, unit="page", desc="crawling") as progress:
-            try:
-                report = crawler.crawl(sites, corpus_dir, progress)
-            except OSError as e:  # e.g. a corpus folder it may not write to
-                raise click.ClickException(f"cannot write to {corpus_dir}: {e}") from e
+            report = crawler.crawl(sites, corpus_dir, progress)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(crawler.format_crawl(report))
-
-
-def _inspection(found: dict, as_json: bool) -> str:
-    if as_json:
-        return json.dumps(found, ensure_ascii=False, indent=2)
-    lines = [f"{key}: {value}" for key, value in found.items() if key != "attachments"]
-    lines += [f"attachment: {a['name']} <{a['url']}>" for a in found.get("attachments", [])]
-    return "\n".join(lines)

@@ -7,6 +7,7 @@ with it, writing nothing. See crawler.py for how a crawl goes.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +18,13 @@ import httpx
 from indexer.ingest.crawl.config import ConfigError, Site, load_sites, sites_from_urls
 from indexer.ingest.crawl.crawler import Progress, SiteCrawl
 from indexer.ingest.crawl.fetch import Fetcher
-from indexer.ingest.crawl.inspect import inspect_url
+from indexer.ingest.crawl.inspect import format_inspection, inspect_url
 from indexer.ingest.crawl.report import CrawlReport, format_crawl
 from indexer.ingest.crawl.state import CrawlState
 from indexer.ingest.crawl.store import (
     STATE_FILE,
     CrawlBusyError,
+    CrawlError,
     crawl_lock,
     state_dir,
 )
@@ -30,10 +32,12 @@ from indexer.ingest.crawl.store import (
 __all__ = [
     "ConfigError",
     "CrawlBusyError",
+    "CrawlError",
     "CrawlReport",
     "Site",
     "crawl",
     "format_crawl",
+    "format_inspection",
     "inspect_url",
     "load_sites",
     "site_for",
@@ -68,12 +72,22 @@ def crawl(
 ) -> CrawlReport:
     """Crawl ``sites`` into ``corpus_dir``; the summary of the whole crawl.
 
-    Raises CrawlBusyError when another crawl holds the corpus. A crawl that
-    was killed continues where it stopped.
+    Raises CrawlError when the corpus cannot be written (CrawlBusyError when
+    another crawl holds it). A crawl that was killed or failed continues where
+    it stopped.
     """
-    report = CrawlReport()
     corpus_dir = Path(corpus_dir)
-    corpus_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        return _crawl(sites, corpus_dir, progress, sleep, transport)
+    except (OSError, sqlite3.Error) as e:  # the next crawl goes on from the last URL done
+        reason = getattr(e, "strerror", None) or e
+        raise CrawlError(f"cannot write to {corpus_dir}: {reason}") from e
+
+
+def _crawl(sites, corpus_dir, progress, sleep, transport) -> CrawlReport:
+    """The crawl of each site in turn, under the corpus's crawl lock."""
+    report = CrawlReport()
     with crawl_lock(corpus_dir):
         state = CrawlState(state_dir(corpus_dir) / STATE_FILE)
         try:

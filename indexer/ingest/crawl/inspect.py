@@ -4,6 +4,8 @@ nothing: for checking a site's configuration before the first crawl."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from indexer.errors import ArticleError
@@ -42,6 +44,15 @@ def inspect_url(site: Site, url: str, transport: httpx.BaseTransport | None = No
         return {**result, "followed": True, "reason": str(e)}
     finally:
         fetcher.close()
+
+
+def format_inspection(found: dict, as_json: bool = False) -> str:
+    """What inspect_url found, as ``key: value`` lines (or JSON)."""
+    if as_json:
+        return json.dumps(found, ensure_ascii=False, indent=2)
+    lines = [f"{key}: {value}" for key, value in found.items() if key != "attachments"]
+    lines += [f"attachment: {a['name']} <{a['url']}>" for a in found.get("attachments", [])]
+    return "\n".join(lines)
 
 
 def _what_is_in(site: Site, fetcher: Fetcher, url: str, response) -> dict:

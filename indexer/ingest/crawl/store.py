@@ -20,7 +20,11 @@ LOCK_FILE = "lock"
 _TMP_MARK = ".tmp-"
 
 
-class CrawlBusyError(IndexerError):
+class CrawlError(IndexerError):
+    """A crawl that cannot go on: the corpus cannot be written, say."""
+
+
+class CrawlBusyError(CrawlError):
     """Another crawl of the same corpus is running."""
 
 

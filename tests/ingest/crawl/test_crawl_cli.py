@@ -129,3 +129,13 @@ def test_config_problems_are_clear_errors(runner, tmp_path, config, message):
     result = runner.invoke(cli, ["crawl", "--config", str(path), "--corpus", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output == f"Error: {message.format(path=path)}\n"
+
+
+def test_a_corpus_it_cannot_write_to_is_a_clear_error(runner, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    corpus = tmp_path / "afile" / "corpus"
+    result = runner.invoke(cli, ["crawl", "http://127.0.0.1:9/", "--corpus", str(corpus)])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: cannot write to {corpus}: Not a directory\n",
+    )
