@@ -14,3 +14,4 @@ MAX_ARTICLE_CHARS = 200_000  # title and text of one article
 MAX_HTML_CHARS = 1_000_000  # a saved page, markup included, before parsing
 MAX_HTML_DEPTH = 256  # elements nested in one another (real pages: about 30)
 MAX_LINE_FAILURES = 20  # bad JSON Lines lines recorded and reported per file
+MAX_JSONL_LINES = 100_000  # lines of one JSON Lines file: each costs a parse

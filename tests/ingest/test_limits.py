@@ -40,6 +40,18 @@ def test_a_million_bad_lines_report_the_first_few_and_a_count(tmp_path):
     assert again.failed == report.failed
 
 
+def test_a_file_of_too_many_lines_is_refused_before_parsing(monkeypatch):
+    from indexer.ingest.formats import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSONL_LINES", 100)  # 100,000 on the site
+    parsed = []
+    monkeypatch.setattr(jsonl, "parse_record", lambda *a: parsed.append(a))
+    with pytest.raises(ArticleError) as e:
+        load_bytes((GOOD + "\n" + "x\n" * 100).encode(), "many.jsonl")
+    assert e.value.reason == "too many lines: 101, the limit is 100; split it into smaller files"
+    assert parsed == []
+
+
 def test_a_deeply_nested_line_fails_alone():
     text = "\n".join([GOOD, "[" * 100_000, '{"a":' * 100_000])
     articles, failures = load_bytes(text.encode(), "deep.jsonl")

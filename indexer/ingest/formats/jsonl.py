@@ -16,7 +16,7 @@ import logging
 from indexer.errors import ArticleError
 from indexer.ingest.dates import parse_date
 from indexer.ingest.decode import text_lines
-from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_LINE_FAILURES
+from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_JSONL_LINES, MAX_LINE_FAILURES
 from indexer.models import Article, FileFailure
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,14 @@ def parse_jsonl(text: str, relpath: str) -> tuple[list[Article], list[FileFailur
     failures: list[FileFailure] = []
     first_line_of: dict[str, int] = {}  # article id -> line, to catch duplicate ids
     bad_lines = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    if len(lines) > MAX_JSONL_LINES + 1:  # + 1: the empty string after a final line break
+        raise ArticleError(
+            relpath,
+            f"too many lines: {len(lines) - 1:,}, the limit is {MAX_JSONL_LINES:,}; "
+            "split it into smaller files",
+        )
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
