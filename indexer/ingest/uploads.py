@@ -22,6 +22,7 @@ from indexer.errors import ArticleError, UploadError
 from indexer.ingest.corpus import SUPPORTED_SUFFIXES
 from indexer.ingest.dates import parse_date
 from indexer.ingest.decode import strip_unsafe
+from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_HTML_CHARS, MAX_JSONL_LINES
 from indexer.ingest.load import decode_file, load_bytes
 from indexer.models import Article
 
@@ -87,10 +88,18 @@ def save_upload(corpus_dir: str | Path, name: str, data: bytes) -> str:
 
 def check_content(name: str, clean: str, data: bytes) -> None:
     """Refuse, with the reason, what is not text at all (a gzip or an image
-    named .txt, an unknown encoding), as the next reindex would, instead of
-    saving it; whether the text holds an article the reindex reports."""
+    named .txt, an unknown encoding) or over the import limits (limits.py),
+    as the next reindex would, instead of saving it; whether the text holds
+    an article the reindex reports."""
+    relpath = f"{UPLOADS}/{clean}"
     try:
-        decode_file(data, f"{UPLOADS}/{clean}")
+        text = decode_file(data, relpath)
+        suffix = os.path.splitext(clean)[1]
+        too_big = MAX_HTML_CHARS if suffix in (".html", ".htm") else MAX_ARTICLE_CHARS
+        if suffix == ".jsonl" and text.count("\n") > MAX_JSONL_LINES:
+            load_bytes(data, relpath)  # says how many lines, and the limit
+        elif suffix != ".jsonl" and len(text) > too_big:
+            load_bytes(data, relpath)  # an article over the limit says so
     except ArticleError as e:
         raise UploadError(name, f"不是可用的文章文件：{e.reason}") from None
 

@@ -50,9 +50,20 @@ def test_a_title_the_text_layout_cannot_hold_is_saved_as_json_lines(tmp_path):
         ("a.txt", b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, "binary file (not text)"),
         ("b.jsonl", "\ufeff".encode() + b"\x00" * 64, "binary file (not text)"),
         ("c.html", ("\x01" * 64).encode("utf-16"), "binary file (not text)"),
+        (
+            "d.txt",
+            f"工作动态\n标题\n来源：x\n{'党' * 200_001}\n".encode(),
+            "article too long: 200,003 characters, the limit is 200,000; "
+            "split it into smaller files",
+        ),
+        (
+            "e.jsonl",
+            b"x\n" * 100_001,
+            "too many lines: 100,001, the limit is 100,000; split it into smaller files",
+        ),
     ],
 )
-def test_uploads_that_are_not_text_are_refused_with_the_reason(tmp_path, name, data, reason):
+def test_uploads_the_indexer_cannot_use_are_refused_with_the_reason(tmp_path, name, data, reason):
     with pytest.raises(UploadError) as e:
         save_upload(tmp_path, name, data)
     assert e.value.reason == f"不是可用的文章文件：{reason}"
