@@ -15,17 +15,17 @@ import click
 import indexer
 from indexer.errors import IndexerError
 from indexer.index.reader import open_index
-from indexer.models import ReindexReport
+from indexer.index.watch import DEFAULT_DEBOUNCE
+from indexer.models import ReindexReport, listed
+from indexer.paths import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_SITES_FILE
 from indexer.search.engine import search as run_search
 
-DEFAULT_CORPUS = "corpus"
-DEFAULT_INDEX = "instance/index"
-DEFAULT_SITES = "instance/sites.toml"
-
+# The defaults are the checkout's folders, whatever the working directory
+# (indexer/paths.py); the FLASK_* variables are the ones the web app reads.
 corpus_option = click.option(
     "--corpus",
     "corpus_dir",
-    default=DEFAULT_CORPUS,
+    default=DEFAULT_CORPUS_DIR,
     show_default=True,
     envvar="FLASK_CORPUS_DIR",
     type=click.Path(file_okay=False, path_type=Path),
@@ -34,7 +34,7 @@ corpus_option = click.option(
 index_option = click.option(
     "--index",
     "index_dir",
-    default=DEFAULT_INDEX,
+    default=DEFAULT_INDEX_DIR,
     show_default=True,
     envvar="FLASK_INDEX_DIR",
     type=click.Path(file_okay=False, path_type=Path),
@@ -115,9 +115,7 @@ def format_report(report: ReindexReport) -> str:
         ("updated", report.updated),
         ("deleted", report.deleted),
     ):
-        lines.extend(f"  {label}: {name}" for name in names[:50])
-        if len(names) > 50:
-            lines.append(f"  ... and {len(names) - 50} more {label}")
+        lines.extend(listed(label, names))
     lines.extend(f"  failed: {f.path}: {f.reason}" for f in report.failed)
     return "\n".join(lines)
 
@@ -150,19 +148,7 @@ def _page_dict(result) -> dict:
         "per_page": result.per_page,
         "took_ms": result.took_ms,
         "notices": result.notices,
-        "hits": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "date": h.date,
-                "column": h.column,
-                "source": h.source,
-                "score": h.score,
-                "title_html": str(h.title_html),
-                "snippet_html": str(h.snippet_html),
-            }
-            for h in result.hits
-        ],
+        "hits": [h.as_dict() for h in result.hits],
     }
 
 
@@ -222,7 +208,7 @@ def check(ctx: click.Context, corpus_dir: Path, index_dir: Path, as_json: bool) 
 @index_option
 @click.option(
     "--debounce",
-    default=2.0,
+    default=DEFAULT_DEBOUNCE,
     show_default=True,
     type=click.FloatRange(min=0),
     help="Seconds without further changes before reindexing.",
@@ -231,7 +217,7 @@ def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
     """Reindex whenever article files in the corpus change (Ctrl-C stops)."""
     from datetime import datetime
 
-    from indexer.index.watch import CorpusWatcher  # watchdog is only needed here
+    from indexer.index.watch import CorpusWatcher
 
     def echo_report(report: ReindexReport) -> None:
         click.echo(f"[{datetime.now():%Y-%m-%d %H:%M:%S}] {format_report(report)}")
@@ -254,7 +240,7 @@ def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
 @click.option(
     "--config",
     "config_path",
-    default=DEFAULT_SITES,
+    default=DEFAULT_SITES_FILE,
     show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Sites to crawl when no URL is given (see sites.example.toml).",

@@ -78,11 +78,29 @@ class ReindexReport:
         }
 
 
+SHOWN_PER_KIND = 50  # a text summary lists this many items of one kind and counts the rest
+
+
+def listed(label: str, items: list[str]) -> list[str]:
+    """Lines of a text summary (reindex, check): ``  label: item`` for the
+    first SHOWN_PER_KIND ``items``, then ``  ... and N more label``."""
+    lines = [f"  {label}: {item}" for item in items[:SHOWN_PER_KIND]]
+    if len(items) > SHOWN_PER_KIND:
+        lines.append(f"  ... and {len(items) - SHOWN_PER_KIND} more {label}")
+    return lines
+
+
 @dataclass(frozen=True)
 class Hit:
     """One search result. The ``*_html`` fields are escaped HTML whose only
     markup is ``<mark>``; they are ``markupsafe.Markup`` so templates need no
-    ``|safe``."""
+    ``|safe``.
+
+    ``score`` is the article's BM25F relevance to the query's words (title
+    weighted above body), 0 or more, higher is more relevant. Results are
+    ordered first by how the query matched (the whole query in the title,
+    the whole phrase, all its words, only through a synonym) and then by
+    this score, so a later hit may score higher than an earlier one."""
 
     id: str
     title: str
@@ -93,6 +111,22 @@ class Hit:
     source: str
     score: float
     source_url: str = ""
+
+    def as_dict(self) -> dict:
+        """The hit as JSON values (HTML as strings): the one form the API
+        and the command line give, ``path`` repeating ``id`` for older clients."""
+        return {
+            "id": self.id,
+            "path": self.id,
+            "title": self.title,
+            "title_html": str(self.title_html),
+            "date": self.date,
+            "column": self.column,
+            "source": self.source,
+            "source_url": self.source_url,
+            "snippet_html": str(self.snippet_html),
+            "score": self.score,
+        }
 
 
 @dataclass(frozen=True)

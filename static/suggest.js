@@ -7,7 +7,6 @@
 (function () {
   'use strict';
 
-  const MAX = 8; // suggestions shown
   const DELAY = 120; // ms of quiet typing before asking the server
   const LABELS = { title: '文章' }; // small tag after a suggestion of that kind
 
@@ -88,7 +87,6 @@
     const mine = ticket;
     const url = new URL(input.dataset.suggestUrl, document.baseURI);
     url.searchParams.set('q', query);
-    url.searchParams.set('limit', String(MAX));
     controller = new AbortController();
     fetch(url.href, {
       signal: controller.signal,
@@ -106,9 +104,10 @@
           return;
         }
         const found = data && Array.isArray(data.suggestions) ? data.suggestions : [];
+        // as many as the server's SUGGEST_LIMIT gives
         render(found.filter(function (s) {
           return s && typeof s.text === 'string' && s.text;
-        }).slice(0, MAX));
+        }));
       })
       .catch(function () {
         if (mine === ticket) {

@@ -6,6 +6,8 @@ import sys
 
 from indexer.cli import cli
 from indexer.index.store import writer_lock
+from indexer.paths import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR
+from web import default_config
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 
@@ -73,6 +75,35 @@ def test_search_json(runner, index_dir):
     assert data["total"] == 1
     assert data["hits"][0]["id"] == "2020-12-01-daluo-qiangbian-gufang-gbk.txt"
     assert "<mark>中缅边境</mark>" in data["hits"][0]["snippet_html"]
+
+
+def test_a_hit_is_the_same_json_from_the_cli_and_the_api(runner, index_dir, client):
+    """One form of a hit (models.Hit.as_dict); the API adds its page's url."""
+    printed = runner.invoke(cli, ["search", "强边固防", "--index", str(index_dir), "--json"])
+    served = client.get("/api/search", query_string={"q": "强边固防"}).get_json()
+    assert [h.pop("url") for h in served["hits"]] == [
+        f"/article/{h['id']}?q=%E5%BC%BA%E8%BE%B9%E5%9B%BA%E9%98%B2" for h in served["hits"]
+    ]
+    assert json.loads(printed.output)["hits"] == served["hits"]
+
+
+def test_default_folders_are_the_apps_whatever_the_working_directory(monkeypatch, tmp_path):
+    """--corpus and --index default to the checkout's corpus/ and
+    instance/index/, the folders the web app uses, not to the working
+    directory's."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FLASK_CORPUS_DIR", raising=False)
+    monkeypatch.delenv("FLASK_INDEX_DIR", raising=False)
+    check = cli.commands["check"]
+    context = check.make_context("check", [])
+    defaults = {k: context.params[k] for k in ("corpus_dir", "index_dir")}
+    assert defaults == {"corpus_dir": DEFAULT_CORPUS_DIR, "index_dir": DEFAULT_INDEX_DIR}
+    assert DEFAULT_INDEX_DIR.is_absolute() and DEFAULT_CORPUS_DIR.is_absolute()
+    app_defaults = default_config(str(tmp_path))
+    assert (app_defaults["CORPUS_DIR"], app_defaults["INDEX_DIR"]) == (
+        str(DEFAULT_CORPUS_DIR),
+        str(DEFAULT_INDEX_DIR),
+    )
 
 
 def test_search_without_index(runner, tmp_path):

@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from indexer.paths import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_INSTANCE_DIR
+from indexer.search.suggest import SUGGESTIONS
 from web import admin, admin_articles, api, errors, feeds, state, views
 from web.jsonify import HtmlSafeJSONProvider
 
@@ -36,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         "search_app",
         root_path=str(ROOT),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(DEFAULT_INSTANCE_DIR),
         instance_relative_config=True,
     )
     app.json = HtmlSafeJSONProvider(app)
@@ -62,11 +64,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def default_config(instance_path: str) -> dict:
     """Every setting's default, in one place; ``FLASK_<NAME>`` overrides each."""
     return dict(
-        INDEX_DIR=os.path.join(instance_path, "index"),
-        CORPUS_DIR=str(ROOT / "corpus"),
+        INDEX_DIR=str(DEFAULT_INDEX_DIR),
+        CORPUS_DIR=str(DEFAULT_CORPUS_DIR),
         PAGE_SIZE=10,
         MAX_PER_PAGE=100,
-        SUGGEST_LIMIT=8,  # suggestions a search box shows
+        SUGGEST_LIMIT=SUGGESTIONS,  # suggestions a search box shows
         MAX_SUGGEST_LIMIT=20,
         BUILD_IF_MISSING=True,
         DEMO=False,  # a banner on every page: the articles are generated samples

@@ -17,19 +17,8 @@ bp = Blueprint("api", __name__)
 
 
 def hit_json(hit: indexer.Hit, q: str) -> dict:
-    return {
-        "id": hit.id,
-        "path": hit.id,
-        "title": hit.title,
-        "title_html": str(hit.title_html),
-        "date": hit.date,
-        "column": hit.column,
-        "source": hit.source,
-        "url": url_for("views.article", article_id=hit.id, q=q or None),
-        "source_url": hit.source_url,
-        "snippet_html": str(hit.snippet_html),
-        "score": hit.score,
-    }
+    """The library's form of a hit plus the address of its page here."""
+    return {**hit.as_dict(), "url": url_for("views.article", article_id=hit.id, q=q or None)}
 
 
 @bp.get("/api/article/<path:article_id>")

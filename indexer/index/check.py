@@ -27,7 +27,7 @@ from indexer.index.chars import CharIndex
 from indexer.index.integrity import damage
 from indexer.index.store import GenerationFiles, current_generation, read_json
 from indexer.ingest.corpus import article_id, file_hash, iter_corpus_files
-from indexer.models import FileFailure
+from indexer.models import FileFailure, listed
 
 # Differences a reindex resolves, as opposed to damage that needs ``--full``.
 CORPUS_KINDS = (
@@ -36,7 +36,6 @@ CORPUS_KINDS = (
     "deleted from the corpus",
     "cannot read",
 )
-SHOWN_PER_KIND = 50  # text output: more than this per kind is summarised
 
 
 @dataclass(frozen=True)
@@ -242,9 +241,7 @@ def format_check(report: CheckReport) -> str:
         for d in report.differences:
             by_kind.setdefault(d.kind, []).append(d.detail)
         for kind, details in by_kind.items():
-            lines.extend(f"  {kind}: {detail}" for detail in details[:SHOWN_PER_KIND])
-            if len(details) > SHOWN_PER_KIND:
-                lines.append(f"  ... and {len(details) - SHOWN_PER_KIND} more {kind}")
+            lines.extend(listed(kind, details))
     lines.extend(f"  failed: {f.path}: {f.reason}" for f in report.failed)
     if not report.ok:
         damaged = any(d.kind not in CORPUS_KINDS for d in report.differences)

@@ -172,9 +172,11 @@ def _page(
 def _rank(
     gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
 ):
-    """(ranking keys of the matches for topk.top_order, score of each match);
-    ``docnums`` are the matches' Whoosh document numbers; with ``sort="date"``
-    newest first, relevance breaking ties."""
+    """(ranking keys of the matches for topk.top_order, relevance of each
+    match: BM25F, plus aboutness for the top ones); ``docnums`` are the
+    matches' Whoosh document numbers; with ``sort="date"`` newest first,
+    relevance breaking ties. The tier orders but is not part of the score
+    (see models.Hit)."""
     if not len(match.cids):
         return [np.zeros(0)], np.zeros(0)
     words = sorted({w for t in parsed.positives for w in ranking_words(t)})
@@ -182,7 +184,7 @@ def _rank(
     dates = np.asarray(gen.dates)[docnums]
     # most significant first, larger first; ties go to the newer, then the earlier indexed
     if sort == "date":
-        return [dates, match.tiers, bm25, -match.cids], match.tiers * 1000.0 + bm25
+        return [dates, match.tiers, bm25, -match.cids], bm25
     first = top_order([match.tiers, bm25, dates, -match.cids], RERANK)
     tiers, bm25 = rerank(
         gen,
@@ -195,7 +197,7 @@ def _rank(
         about_phrases(parsed),
         TITLE_TIER,
     )
-    return [tiers, bm25, dates, -match.cids], tiers * 1000.0 + bm25
+    return [tiers, bm25, dates, -match.cids], bm25
 
 
 def get_article(ix: SearchIndex, article_id: str) -> Article | None:

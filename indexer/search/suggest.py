@@ -1,7 +1,7 @@
 """Completions for the search box: frequent index words that start with what
 was typed (Chinese, or pinyin and its initials), then titles containing it.
 
-Words come from the generation's vocabulary (vocab.py); titles from the
+Words come from the generation's vocabulary (indexer/vocab/); titles from the
 character index's title flags, newest first, so a half-typed title finds
 the article it names.
 """
@@ -15,11 +15,12 @@ from indexer.models import Suggestion
 from indexer.normalize import query_key
 from indexer.vocab.lookup import typed_letters
 
+SUGGESTIONS = 8  # completions a search box shows (the app's SUGGEST_LIMIT default)
 MAX_PREFIX = 30  # characters: longer input is a query, not something to complete
 TITLES = 3  # titles among the suggestions, after the words
 
 
-def suggest(ix: SearchIndex, prefix: str, limit: int = 8) -> list[Suggestion]:
+def suggest(ix: SearchIndex, prefix: str, limit: int = SUGGESTIONS) -> list[Suggestion]:
     """Up to ``limit`` completions of ``prefix``, best first."""
     if len(prefix) > MAX_PREFIX * 4:  # not worth normalising
         return []

@@ -90,7 +90,7 @@ class Vocabulary:
 
     # --- suggestions
 
-    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+    def complete(self, prefix: str, limit: int) -> list[str]:
         """Frequent words that complete ``prefix`` (key form), best first.
 
         Latin letters complete pinyin (``dangj`` -> 党建...) or initials

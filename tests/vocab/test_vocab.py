@@ -18,6 +18,7 @@ from whoosh.index import FileIndex
 from indexer.index.build import reindex
 from indexer.index.schema import make_schema
 from indexer.index.store import current_generation
+from indexer.search.suggest import SUGGESTIONS
 from indexer.vocab import build as vocab_build
 from indexer.vocab.build import write_vocabulary
 from indexer.vocab.lookup import Vocabulary
@@ -327,7 +328,7 @@ def test_a_rare_known_word_yields_to_a_much_more_frequent_homophone():
 
 
 def test_complete_chinese(voc):
-    found = voc.complete("党建")
+    found = voc.complete("党建", SUGGESTIONS)
     assert {"党建长廊", "党建引领"} <= set(found)
     assert "党建" not in found and all(w.startswith("党建") for w in found)
     frequencies = [voc.frequency(w) for w in found]
@@ -335,21 +336,21 @@ def test_complete_chinese(voc):
 
 
 def test_complete_pinyin_and_initials(voc):
-    assert voc.complete("dangj")[0].startswith("党建")
-    assert "党建长廊" in voc.complete("dangjianc")
-    assert voc.complete("qbg") == ["强边固防"]
-    assert "三抓三促" in voc.complete("szs")
-    assert voc.complete("Dang Jian")[0] == "党建"
+    assert voc.complete("dangj", SUGGESTIONS)[0].startswith("党建")
+    assert "党建长廊" in voc.complete("dangjianc", SUGGESTIONS)
+    assert voc.complete("qbg", SUGGESTIONS) == ["强边固防"]
+    assert "三抓三促" in voc.complete("szs", SUGGESTIONS)
+    assert voc.complete("Dang Jian", SUGGESTIONS)[0] == "党建"
 
 
 def test_complete_limits_and_ranks():
     v = small_vocabulary({"党建": 9, "党员": 50, "党委": 20, "党组织": 20, "党中央": 5})
-    assert v.complete("党") == ["党员", "党委", "党组织", "党建", "党中央"]
+    assert v.complete("党", SUGGESTIONS) == ["党员", "党委", "党组织", "党建", "党中央"]
     assert v.complete("党", limit=2) == ["党员", "党委"]
     assert v.complete("d", limit=3) == ["党员", "党委", "党组织"]
     assert v.complete("党", limit=0) == []
-    assert v.complete("  ") == []
-    assert v.complete("国") == []
+    assert v.complete("  ", SUGGESTIONS) == []
+    assert v.complete("国", SUGGESTIONS) == []
 
 
 # --- a missing, damaged or empty vocabulary ---------------------------------------
@@ -357,7 +358,7 @@ def test_complete_limits_and_ranks():
 
 def assert_empty(v: Vocabulary) -> None:
     assert len(v) == 0
-    assert v.complete("党建") == [] and v.complete("dang") == []
+    assert v.complete("党建", SUGGESTIONS) == [] and v.complete("dang", SUGGESTIONS) == []
     assert v.from_pinyin("dangjian") == []
     assert v.correct("党见长廊") is None
     assert v.frequency("党建") == 0

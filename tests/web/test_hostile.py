@@ -30,6 +30,7 @@ from indexer.index.check import check_index
 from indexer.index.reader import Generation
 from indexer.models import SearchPage
 from indexer.search.query import MAX_QUERY_CHARS, MAX_TERMS, ParsedQuery, parse_query
+from indexer.search.suggest import SUGGESTIONS
 from search_app import create_app
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
@@ -176,7 +177,7 @@ def test_suggest_answers_200_or_400_with_data_only(web: FlaskClient, q: str, lim
 @given(q=st.one_of(queries, st.text(max_size=200)))
 def test_vocabulary_answers_anything(search_index, q: str):
     vocabulary = search_index.generation.vocabulary
-    assert isinstance(vocabulary.complete(q), list)
+    assert isinstance(vocabulary.complete(q, SUGGESTIONS), list)
     assert isinstance(vocabulary.from_pinyin(q), list)
     corrected = vocabulary.correct(q)
     assert corrected is None or (isinstance(corrected, str) and corrected != q)
