@@ -15,7 +15,12 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.paths import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_INSTANCE_DIR
+from indexer.paths import (
+    DEFAULT_CORPUS_DIR,
+    DEFAULT_INDEX_DIR,
+    DEFAULT_INSTANCE_DIR,
+    DEFAULT_SITES_FILE,
+)
 from indexer.search.suggest import SUGGESTIONS
 from web import admin, admin_articles, api, errors, feeds, state, views
 from web.jsonify import HtmlSafeJSONProvider
@@ -77,7 +82,7 @@ def default_config(instance_path: str) -> dict:
         # the site's own additions (the admin page writes here); "": none
         SYNONYMS_LOCAL=os.path.join(instance_path, "synonyms.txt"),
         QUERY_LOG=None,  # None: the index's own, beside it (INDEX_DIR.querylog.sqlite); "": none
-        SITES_FILE=os.path.join(instance_path, "sites.toml"),  # what 从网站更新 crawls
+        SITES_FILE=str(DEFAULT_SITES_FILE),  # what 从网站更新 crawls
         UPDATE_STATUS=os.path.join(instance_path, "update-status.json"),  # its progress
         HOT_DAYS=7,
         HOT_MIN_COUNT=2,  # readers who searched a query (once a day each) before it may show
