@@ -96,11 +96,13 @@ class Hit:
     markup is ``<mark>``; they are ``markupsafe.Markup`` so templates need no
     ``|safe``.
 
-    ``score`` is the article's BM25F relevance to the query's words (title
-    weighted above body), 0 or more, higher is more relevant. Results are
-    ordered first by how the query matched (the whole query in the title,
-    the whole phrase, all its words, only through a synonym) and then by
-    this score, so a later hit may score higher than an earlier one."""
+    ``score`` is the article's relevance to the query: BM25F over the words
+    searched (title weighted above body), plus, for the top results, how
+    much the article is about the query's phrases (search/about.py); 0 or
+    more, higher is more relevant. Results are ordered first by how the
+    query matched (the whole query in the title, the whole phrase, all its
+    words, only through a synonym) and then by this score, so a later hit
+    may score higher than an earlier one."""
 
     id: str
     title: str
@@ -111,6 +113,7 @@ class Hit:
     source: str
     score: float
     source_url: str = ""
+    tier: int = 0  # how the query matched, higher is closer (search/matching.py); not in JSON
 
     def as_dict(self) -> dict:
         """The hit as JSON values (HTML as strings): the one form the API

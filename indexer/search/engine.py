@@ -99,11 +99,14 @@ def _answer(
         parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
     docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
     facets = facet_counts(gen, docnums)
-    keys, scores = _rank(gen, searcher, parsed, match, docnums, filters.sort)
+    keys, scores, tiers = _rank(gen, searcher, parsed, match, docnums, filters.sort)
     chosen = _page(matcher, parsed, match, keys, page, per_page)
     needles = highlight_needles(parsed)
     shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
-    hits = [make_hit(f, float(scores[i]), needles) for f, i in zip(shown, chosen, strict=True)]
+    hits = [
+        make_hit(f, float(scores[i]), needles, tier=int(tiers[i]))
+        for f, i in zip(shown, chosen, strict=True)
+    ]
     offer = did_you_mean(gen, likelier, len(match.cids), steps, filters, synonyms)
     words = [w for t in parsed.positives for w in (t.key, *t.words)]
     keywords = recommend(shown, len(match.cids), gen.vocabulary, gen.doc_count, words)
@@ -178,13 +181,13 @@ def _rank(
     relevance breaking ties. The tier orders but is not part of the score
     (see models.Hit)."""
     if not len(match.cids):
-        return [np.zeros(0)], np.zeros(0)
+        return [np.zeros(0)], np.zeros(0), match.tiers
     words = sorted({w for t in parsed.positives for w in ranking_words(t)})
     bm25 = bm25f(searcher, gen.postings, gen.field_lengths, words, docnums)
     dates = np.asarray(gen.dates)[docnums]
     # most significant first, larger first; ties go to the newer, then the earlier indexed
     if sort == "date":
-        return [dates, match.tiers, bm25, -match.cids], bm25
+        return [dates, match.tiers, bm25, -match.cids], bm25, match.tiers
     first = top_order([match.tiers, bm25, dates, -match.cids], RERANK)
     tiers, bm25 = rerank(
         gen,
@@ -197,7 +200,7 @@ def _rank(
         about_phrases(parsed),
         TITLE_TIER,
     )
-    return [tiers, bm25, dates, -match.cids], bm25
+    return [tiers, bm25, dates, -match.cids], bm25, tiers
 
 
 def get_article(ix: SearchIndex, article_id: str) -> Article | None:

@@ -9,7 +9,9 @@ from indexer.models import Hit
 from indexer.search.highlight import Needle, highlight, snippet
 
 
-def make_hit(fields: dict, score: float, needles: list[Needle], with_snippet: bool = True) -> Hit:
+def make_hit(
+    fields: dict, score: float, needles: list[Needle], with_snippet: bool = True, tier: int = 0
+) -> Hit:
     """The hit for stored ``fields``, its title and snippet marked where
     ``needles`` occur; without ``with_snippet`` the snippet is empty (the
     related-articles list shows titles only)."""
@@ -23,5 +25,6 @@ def make_hit(fields: dict, score: float, needles: list[Needle], with_snippet: bo
         column=fields.get("column", ""),
         source=fields.get("source", ""),
         score=round(score, 4),
+        tier=tier,
         source_url=fields.get("source_url", ""),
     )

@@ -85,7 +85,7 @@ def test_a_title_tag_weighs_less_than_the_title_proper(quality_index):
     # 【智慧党建】… names its column; the other article is called 智慧党建平台
     page = search(quality_index, "智慧党建")
     assert ids(page) == ["smart-proper.txt", "smart-tag.txt"]
-    assert [int(h.score // 1000) for h in page.hits] == [3, 2]  # the tag: body tier
+    assert [h.tier for h in page.hits] == [3, 2]  # the tag: body tier
 
 
 def hit(page, article_id):
