@@ -14,8 +14,8 @@ import click
 
 import indexer
 from indexer.errors import IndexerError
+from indexer.index.debounce import DEFAULT_DEBOUNCE
 from indexer.index.reader import open_index
-from indexer.index.watch import DEFAULT_DEBOUNCE
 from indexer.models import ReindexReport, listed
 from indexer.paths import DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_SITES_FILE
 from indexer.search.engine import search as run_search

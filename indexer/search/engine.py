@@ -176,7 +176,7 @@ def _rank(
     gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
 ):
     """(ranking keys of the matches for topk.top_order, relevance of each
-    match: BM25F, plus aboutness for the top ones); ``docnums`` are the
+    match: BM25F, plus aboutness for the top ones, and tier of each); ``docnums`` are the
     matches' Whoosh document numbers; with ``sort="date"`` newest first,
     relevance breaking ties. The tier orders but is not part of the score
     (see models.Hit)."""
