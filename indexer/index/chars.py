@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ CACHE_NEEDLES = 256  # answers kept per generation, and at most this many bytes:
 CACHE_BYTES = 32 * 2**20
 SAMPLE_ABOVE = 5_000  # candidates per segment from which a sample is checked first
 SAMPLE_SIZE = 500
+TOP_EVERY = 512  # codes per 4 KiB page
 _NO_FLAG = np.uint64(0)
 _SEP_BYTE = FIELD_SEP.encode()
 
@@ -79,6 +81,9 @@ class Segment:
                 )
             )
         self.codes, self.starts, self.post = self.levels[0]
+        # every TOP_EVERY-th code of each level in memory: a lookup then reads
+        # one page of the mapped codes instead of a binary search's dozen
+        self.tops = [codes[::TOP_EVERY].tolist() for codes, _, _ in self.levels]
         meta = folder / f"{name}.grams.json"  # absent in schema 6: no longer grams
         self.common_min_df = (
             int(json.loads(meta.read_text(encoding="utf-8"))["common_min_df"])
@@ -104,7 +109,11 @@ class Segment:
         if level >= len(self.levels):
             return self.post[:0]
         codes, starts, post = self.levels[level]
-        i = int(np.searchsorted(codes, np.uint64(code)))
+        block = bisect_right(self.tops[level], code) - 1
+        if block < 0:
+            return post[:0]
+        lo = block * TOP_EVERY
+        i = lo + int(np.searchsorted(codes[lo : lo + TOP_EVERY], np.uint64(code)))
         if i >= len(codes) or int(codes[i]) != code:
             return post[:0]
         return post[int(starts[i]) : int(starts[i + 1])]

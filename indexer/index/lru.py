@@ -48,6 +48,10 @@ class LRU:
             self._items.clear()
             self._bytes = 0
 
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -13,6 +13,7 @@ whoosh3 version is pinned exactly in setup.cfg for that reason.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -26,6 +27,11 @@ B = 0.75
 K1 = 1.2
 CACHE_TERMS = 128
 CACHE_BYTES = 32 * 2**20
+# Fewer matched articles than this: a word's postings not yet cached are
+# looked up for those articles only, skipping whole blocks (a common word
+# has a hundred blocks at 100,000 articles; a rare phrase needs two or three).
+SPARSE_BELOW = 64
+Block = tuple[np.ndarray, np.ndarray]  # docnums and weights of a posting block
 
 
 class PostingsCache:
@@ -35,8 +41,15 @@ class PostingsCache:
     def __init__(self, size: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES):
         self._lru = LRU(size, max_bytes, lambda v: v[0].nbytes + v[1].nbytes)
 
-    def get(self, searcher: Searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
-        return self._lru.get((field, word), lambda: read_postings(searcher, field, word))
+    def get(
+        self, searcher: Searcher, field: str, word: str, docnums: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The word's postings; when only the few ``docnums`` matter and the
+        list is not cached, just theirs (not kept)."""
+        key = (field, word)
+        if docnums is not None and len(docnums) < SPARSE_BELOW and key not in self._lru:
+            return read_postings_of(searcher, field, word, docnums)
+        return self._lru.get(key, lambda: read_postings(searcher, field, word))
 
 
 def read_postings(searcher: Searcher, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
@@ -55,7 +68,48 @@ def read_postings(searcher: Searcher, field: str, word: str) -> tuple[np.ndarray
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _blocks(m) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def read_postings_of(
+    searcher: Searcher, field: str, word: str, docnums: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (global docnum, weight) postings of ``word`` in ``field`` for
+    ``docnums`` only: of Whoosh 3's posting blocks, only those that may hold
+    one are decoded; the others are passed over by their header."""
+    targets = np.unique(docnums).tolist()
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        end = offset + reader.doc_count_all()
+        mine = [t - offset for t in targets if offset <= t < end]
+        if not mine or (field, word) not in reader:
+            continue
+        m = reader.postings(field, word)
+        want = np.array(mine, dtype=np.int64)
+        blocks = _blocks_holding(m, mine) if isinstance(m, W3LeafMatcher) else _blocks(m)
+        for block_ids, block_weights in blocks:
+            at = np.minimum(np.searchsorted(block_ids, want), len(block_ids) - 1)
+            hit = block_ids[at] == want
+            ids.append(want[hit] + offset)
+            weights.append(block_weights[at[hit]])
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _blocks_holding(m: W3LeafMatcher, targets: list[int]) -> Iterator[Block]:
+    """The decoded blocks of ``m`` whose id range may hold one of ``targets``
+    (sorted local docnums)."""
+    t = 0
+    while m.is_active() and t < len(targets):
+        if m.block_max_id() < targets[t]:
+            m._next_block()  # reads the next header only
+            continue
+        yield _decode(m)
+        t = bisect_right(targets, m.block_max_id(), t)
+        m._next_block()
+
+
+def _blocks(m) -> Iterator[Block]:
     """Posting blocks of a matcher as arrays: Whoosh 3's leaf matcher's
     blocks decoded with numpy (its own delta decoding is a Python loop per
     posting), one posting at a time for any other matcher."""
@@ -68,18 +122,23 @@ def _blocks(m) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         yield np.array(id_list, dtype=np.int64), np.array(weight_list, dtype=np.float64)
         return
     while m.is_active():
-        m._read_data()
-        assert m._data is not None  # _read_data filled it
-        raw_ids, raw_weights = m._data[0], m._data[1]
-        ids = np.asarray(raw_ids, dtype=np.int64)
-        if not m._byteids:
-            ids = np.cumsum(ids)
-        if raw_weights is None or isinstance(raw_weights, float):
-            weights = np.full(len(ids), raw_weights or 1.0, dtype=np.float64)
-        else:
-            weights = np.asarray(raw_weights, dtype=np.float64)
-        yield ids, weights
+        yield _decode(m)
         m._next_block()
+
+
+def _decode(m: W3LeafMatcher) -> Block:
+    """The current block's (ids, weights) with numpy."""
+    m._read_data()
+    assert m._data is not None  # _read_data filled it
+    raw_ids, raw_weights = m._data[0], m._data[1]
+    ids = np.asarray(raw_ids, dtype=np.int64)
+    if not m._byteids:
+        ids = np.cumsum(ids)
+    if raw_weights is None or isinstance(raw_weights, float):
+        weights = np.full(len(ids), raw_weights or 1.0, dtype=np.float64)
+    else:
+        weights = np.asarray(raw_weights, dtype=np.float64)
+    return ids, weights
 
 
 def bm25f(
@@ -97,7 +156,7 @@ def bm25f(
     for i, field in enumerate(RANKED_FIELDS):
         avgfl = searcher.avg_field_length(field) or 1.0
         for word in words:
-            ids, tf = cache.get(searcher, field, word)
+            ids, tf = cache.get(searcher, field, word, docnums)
             if not len(ids):
                 continue
             idf = searcher.idf(field, word)

@@ -110,12 +110,14 @@ texts = st.text(ALPHABET, max_size=24)
 def test_find_is_exact_for_any_phrase(common_min_docs, articles, needles, dead):
     """Whatever the postings hold (every trigram, some, none), find() answers
     exactly the live articles whose title or body contains the phrase."""
+    import indexer.index.chars as chars
     import indexer.index.grams as grams
 
     streams = [(cid, key_stream(t, b)) for cid, (t, b) in enumerate(articles)]
     half = len(streams) // 2
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
         mp.setattr(grams, "COMMON_MIN_DOCS", common_min_docs)
+        mp.setattr(chars, "TOP_EVERY", 3)  # many pages of codes, even here
         write_segment(Path(folder), "s1", streams[:half])
         write_segment(Path(folder), "s2", streams[half:])
         dead_cids = np.array(sorted(c for c in dead if c < len(articles)), dtype=np.int64)
