@@ -31,7 +31,6 @@ from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
     CURRENT,
     GenerationFiles,
-    current_generation,
     published_generations,
     read_json,
     warm_up,
@@ -178,7 +177,7 @@ class SearchIndex:
         """The current generation or, when it is damaged, the newest whole one
         before it (so a worker starting after a bad reindex still serves)."""
         self._stamp = self._current_stamp()
-        name = current_generation(self.index_dir)
+        name = self._named()
         if name is None:
             raise IndexMissingError(str(self.index_dir))
         older = [g for g in published_generations(self.index_dir) if g < name]
@@ -209,6 +208,15 @@ class SearchIndex:
         log.error("%s; not serving it (run 'python -m indexer check')", reason)
         raise DamagedGeneration(reason)
 
+    def _named(self) -> str | None:
+        """The generation CURRENT names, whole or not (a folder without its
+        manifest is damaged, not missing: an older one may still serve)."""
+        try:
+            name = (self.index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return name if name and (self.index_dir / name).is_dir() else None
+
     def _current_stamp(self) -> tuple[int, int] | None:
         try:
             st = os.stat(self.index_dir / CURRENT)
@@ -226,7 +234,7 @@ class SearchIndex:
             if stamp == self._stamp:
                 return False
             self._stamp = stamp
-            name = current_generation(self.index_dir)
+            name = self._named()
             if name is None or name == self.generation.name:
                 self.problem = None if name else self.problem
                 return False

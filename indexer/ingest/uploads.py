@@ -22,6 +22,7 @@ from indexer.errors import ArticleError, UploadError
 from indexer.ingest.corpus import SUPPORTED_SUFFIXES
 from indexer.ingest.dates import parse_date
 from indexer.ingest.decode import strip_unsafe
+from indexer.ingest.formats.html import check_nesting
 from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_HTML_CHARS, MAX_JSONL_LINES
 from indexer.ingest.load import decode_file, load_bytes
 from indexer.models import Article
@@ -100,6 +101,8 @@ def check_content(name: str, clean: str, data: bytes) -> None:
             load_bytes(data, relpath)  # says how many lines, and the limit
         elif suffix != ".jsonl" and len(text) > too_big:
             load_bytes(data, relpath)  # an article over the limit says so
+        elif suffix in (".html", ".htm"):
+            check_nesting(text, relpath)
     except ArticleError as e:
         raise UploadError(name, f"不是可用的文章文件：{e.reason}") from None
 

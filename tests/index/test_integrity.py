@@ -78,8 +78,9 @@ def test_a_reader_keeps_the_last_whole_generation_and_says_why(two):
         lambda gen: scramble(new_segment_file(gen)),
         lambda gen: (gen / GenerationFiles.DATES).unlink(),
         lambda gen: (gen / GenerationFiles.MANIFEST).write_text("{", encoding="utf-8"),
+        lambda gen: (gen / GenerationFiles.MANIFEST).unlink(),
     ],
-    ids=["docmap", "whoosh-segment", "dates-missing", "manifest"],
+    ids=["docmap", "whoosh-segment", "dates-missing", "manifest", "manifest-missing"],
 )
 def test_a_starting_reader_opens_the_newest_whole_generation(two, damage):
     corpus, index = two

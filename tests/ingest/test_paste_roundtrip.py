@@ -57,6 +57,11 @@ def test_a_title_the_text_layout_cannot_hold_is_saved_as_json_lines(tmp_path):
             "split it into smaller files",
         ),
         (
+            "f.html",
+            ("<html><body>" + "<div>" * 40_000 + "x" + "</div>" * 40_000).encode(),
+            "elements nested more than 256 deep",
+        ),
+        (
             "e.jsonl",
             b"x\n" * 100_001,
             "too many lines: 100,001, the limit is 100,000; split it into smaller files",

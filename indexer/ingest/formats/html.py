@@ -100,8 +100,7 @@ def parse_html(html: str | bytes, article_id: str) -> Article:
         html = decode_html(html)
     saved = unwrap_page(html.lstrip("\ufeff"))
     html = saved.html
-    if _block_depth(html) > MAX_HTML_DEPTH:
-        raise ArticleError(article_id, f"elements nested more than {MAX_HTML_DEPTH} deep")
+    check_nesting(html, article_id)
     tree = LexborHTMLParser(html)
     for node in tree.css(NEVER_TEXT):
         node.decompose()
@@ -137,6 +136,13 @@ def _canonical_url(tree: LexborHTMLParser) -> str:
         if "canonical" in (link.attributes.get("rel") or "").lower().split():
             return http_url(link.attributes.get("href") or "")
     return ""
+
+
+def check_nesting(html: str, article_id: str) -> None:
+    """ArticleError when block elements nest deeper than MAX_HTML_DEPTH,
+    found in linear time before any parsing."""
+    if _block_depth(html) > MAX_HTML_DEPTH:
+        raise ArticleError(article_id, f"elements nested more than {MAX_HTML_DEPTH} deep")
 
 
 def _block_depth(html: str) -> int:
