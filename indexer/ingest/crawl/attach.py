@@ -4,10 +4,12 @@ unchanged attachment of a changed article costs a 304, not a new download."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from indexer.ingest.crawl.fetch import FetchError
-from indexer.ingest.crawl.state import Page
+from indexer.ingest.crawl.config import Site
+from indexer.ingest.crawl.fetch import Fetcher, FetchError
+from indexer.ingest.crawl.report import CrawlReport
+from indexer.ingest.crawl.state import CrawlState, Page
 from indexer.ingest.crawl.urls import host_of
 from indexer.ingest.formats.attachments import (
     MAX_ATTACHMENTS_CHARS,
@@ -18,12 +20,19 @@ from indexer.ingest.formats.attachments import (
 )
 from indexer.ingest.formats.saved import SavedAttachment
 
-if TYPE_CHECKING:
-    from indexer.ingest.crawl.crawler import SiteCrawl
+
+class Crawl(Protocol):
+    """What fetching attachments needs of the crawl under way (a SiteCrawl):
+    named here so this module does not import the crawler that calls it."""
+
+    site: Site
+    state: CrawlState
+    fetcher: Fetcher
+    report: CrawlReport
 
 
 def fetch_attachments(
-    crawl: SiteCrawl, links: list[tuple[str, str]]
+    crawl: Crawl, links: list[tuple[str, str]]
 ) -> tuple[list[SavedAttachment], list[Page]]:
     """The readable attachments among ``links`` [(name, url)] with their
     text, and the state rows to record; the rest are reported as skipped or
@@ -49,7 +58,7 @@ def fetch_attachments(
     return saved, pages
 
 
-def _attachment(crawl: SiteCrawl, url: str, suffix: str) -> Page | None:
+def _attachment(crawl: Crawl, url: str, suffix: str) -> Page | None:
     """The state row of one attachment with its text, fetched if it changed."""
     known = crawl.state.page(url)
     usable = known is not None and known.status == "ok" and known.text is not None
