@@ -56,6 +56,25 @@ def key_stream(title_key: str, body_key: str) -> str:
     return title_key + FIELD_SEP + body_key + END
 
 
+def take_streams(
+    folder: Path, names: list[str], dead: np.ndarray, next_cid: int
+) -> list[tuple[int, str]]:
+    """The live (cid, key stream) of segments ``names``, whose files are then
+    removed (they are links in a generation being written: merging them)."""
+    old = CharIndex.open(folder, names, dead, next_cid)
+    live = list(old.streams())
+    old.close()
+    for name in names:
+        for f in folder.glob(f"{name}.*"):
+            f.unlink()
+    return live
+
+
+def segment_size(folder: Path, name: str) -> int:
+    """Documents in a segment (deleted ones included)."""
+    return len(np.load(folder / f"{name}.cids.npy", mmap_mode="r"))
+
+
 def _map(path: Path) -> mmap.mmap | bytes:
     """Memory-map a file read-only (the mapping outlives the descriptor)."""
     with open(path, "rb") as f:

@@ -78,6 +78,7 @@ class GenerationWriter:
         self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
         self.new_dead: list[int] = []
         self.background = ForkedTasks()  # character segments being written
+        self.segments_made = 0  # by this writer: numbers its segments' names
 
     def cancel(self) -> None:
         """Abandon the writer (and its worker processes) after an error."""
@@ -146,11 +147,12 @@ class GenerationWriter:
         self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
     def _flush_chars(self, background: bool = False) -> None:
-        """Write the pending key streams as a character segment; during a big
-        build in a forked process (forked.py), while this one goes on."""
+        """Write the pending key streams as a segment (in a big build, in a
+        forked process while this one goes on: forked.py)."""
         if not self.pending:
             return
-        name = f"{self.folder.name.split('.tmp-')[0]}-{len(self.segments):03d}"
+        name = f"{self.folder.name.split('.tmp-')[0]}-{self.segments_made:03d}"
+        self.segments_made += 1
         if background and self.writer_procs > 1:
             self.background.start(chars.write_segment, self.chars_dir, name, self.pending)
         else:
@@ -171,19 +173,18 @@ class GenerationWriter:
         self._compact_chars()
 
     def _compact_chars(self) -> None:
-        """Merge the character index into fresh segments when it has too many
-        segments or too many deleted articles."""
-        total = sum(
-            len(np.load(self.chars_dir / f"{s}.cids.npy", mmap_mode="r")) for s in self.segments
-        )
-        if len(self.segments) <= MAX_SEGMENTS and len(self.dead) <= MAX_DEAD_SHARE * total:
+        """Merge character segments: all when too many articles are deleted,
+        else past MAX_SEGMENTS the small ones incremental reindexes leave (a
+        new article never waits for the whole index to be rewritten)."""
+        sizes = [chars.segment_size(self.chars_dir, s) for s in self.segments]
+        if len(self.dead) > MAX_DEAD_SHARE * sum(sizes):
+            merged, self.dead = self.segments, np.zeros(0, dtype=np.int64)
+        elif len(self.segments) > MAX_SEGMENTS:
+            merged = [s for s, n in zip(self.segments, sizes, strict=True) if n < SEGMENT_DOCS // 2]
+        else:
             return
-        old = chars.CharIndex.open(self.chars_dir, self.segments, self.dead, self.next_cid)
-        live = list(old.streams())
-        old.close()
-        for f in self.chars_dir.iterdir():  # links to the merged segments' files
-            f.unlink()
-        self.segments, self.dead = [], np.zeros(0, dtype=np.int64)
+        live = chars.take_streams(self.chars_dir, merged, self.dead, self.next_cid)
+        self.segments = [s for s in self.segments if s not in merged]
         for start in range(0, len(live), SEGMENT_DOCS):
             self.pending = live[start : start + SEGMENT_DOCS]
             self._flush_chars()

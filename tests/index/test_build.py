@@ -228,3 +228,24 @@ def test_parallel_build_with_background_character_segments(built, opened, tmp_pa
     one, two = opened(sequential), opened(parallel)
     for q in ("党建", '"边疆党建长廊"', "勐腊县 示范带", '"疆党建长"', "县"):
         assert ids(two, q) == ids(one, q), q
+
+
+def test_too_many_segments_merge_only_the_small_ones(corpus_dir, tmp_path, opened, monkeypatch):
+    """Incremental reindexes each add a small character segment; past
+    MAX_SEGMENTS only those are merged, the big ones are kept as they are."""
+    from indexer.index import writer
+    from indexer.index.store import read_json
+
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 6)  # small: fewer than 3 articles
+    monkeypatch.setattr(writer, "MAX_SEGMENTS", 2)
+    index = tmp_path / "index"
+    reindex(corpus_dir, index)
+    for n in (1, 2):
+        text = f"今天是:\n工作动态\n\n新增文章{n}\n\n来源 :西双版纳先锋\n\n新增标记{n}号。\n"
+        (corpus_dir / f"2030-01-0{n}-new.txt").write_text(text, encoding="utf-8")
+        reindex(corpus_dir, index)
+    manifest = read_json(index / current_generation(index) / "manifest.json")
+    assert manifest["segments"] == ["g000001-000", "g000003-001"]  # -000 was merged
+    ix = opened(index)
+    assert ids(ix, "新增标记") == ["2030-01-01-new.txt", "2030-01-02-new.txt"]
+    assert ids(ix, "边疆党建长廊") == ids(ix, '"边疆党建长廊"') != []
