@@ -8,7 +8,8 @@ only those whose every bigram, the joints included, is among the most common,
 and which occur in at most ``--max-truth`` articles as a whole.
 
 Both engines answer the same quoted phrases in this process, alternating
-query by query so that load on the machine hits both alike; ours through the
+query by query so that load on the machine hits both alike (CPU time per
+query is printed too: on a busy machine it is the steadier figure); ours through the
 public API (``search``, snippets included), FTS5 through the harness's
 engine (``MATCH '"phrase"'``, ``snippet()``). Every total is checked against
 the brute-force truth.
@@ -97,10 +98,13 @@ def measure(searchers: dict, phrases: list[tuple[str, int]]) -> dict:
         searcher.search('"西双版纳"', True)  # warm-up, not timed
     for phrase, truth in phrases:
         for name, searcher in searchers.items():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             total, _ = searcher.search(f'"{phrase}"', True)
             ms = (time.perf_counter() - started) * 1000
-            results[name].append({"phrase": phrase, "truth": truth, "total": total, "ms": ms})
+            cpu_ms = (time.process_time() - cpu) * 1000
+            results[name].append(
+                {"phrase": phrase, "truth": truth, "total": total, "ms": ms, "cpu_ms": cpu_ms}
+            )
     return results
 
 
@@ -135,21 +139,35 @@ def main(argv: list[str] | None = None) -> int:
     }
     results = measure(searchers, phrases)
     summary = {name: latency([r["ms"] for r in rows]) for name, rows in results.items()}
+    cpu = {name: latency([r["cpu_ms"] for r in rows]) for name, rows in results.items()}
     wrong = {name: [r for r in rows if r["total"] != r["truth"]] for name, rows in results.items()}
     ratio = summary["ours"]["p95_ms"] / summary["fts5"]["p95_ms"]
+    cpu_ratio = cpu["ours"]["p95_ms"] / cpu["fts5"]["p95_ms"]
     print(f"{args.count} articles, {len(phrases)} quoted phrases (in 0-{args.max_truth} articles)")
     for name, figures in summary.items():
         print(
             f"{name:6} p50 {figures['p50_ms']:7.2f}  p95 {figures['p95_ms']:7.2f}  "
             f"p99 {figures['p99_ms']:7.2f} ms   wrong totals: {len(wrong[name])}"
         )
-    print(f"ours p95 / fts5 p95 = {ratio:.2f}")
+    for name, figures in cpu.items():
+        print(
+            f"{name:6} CPU time: p50 {figures['p50_ms']:7.2f}  p95 {figures['p95_ms']:7.2f}  "
+            f"p99 {figures['p99_ms']:7.2f} ms"
+        )
+    print(f"ours p95 / fts5 p95 = {ratio:.2f} (wall), {cpu_ratio:.2f} (CPU time)")
     slowest = sorted(results["ours"], key=lambda r: -r["ms"])[:5]
     print("slowest for ours: " + ", ".join(f"{r['phrase']} {r['ms']:.1f} ms" for r in slowest))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(
         json.dumps(
-            {"count": args.count, "summary": summary, "ratio": ratio, "results": results},
+            {
+                "count": args.count,
+                "summary": summary,
+                "cpu": cpu,
+                "ratio": ratio,
+                "cpu_ratio": cpu_ratio,
+                "results": results,
+            },
             ensure_ascii=False,
             indent=1,
         ),
