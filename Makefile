@@ -3,6 +3,7 @@
 #   make serve-prod  the same, served by gunicorn (gunicorn.conf.py) on $(HOST):$(PROD_PORT)
 #   make demo    2,000 generated articles in instance/demo/, served with a "sample data" banner
 #   make update  crawl the sites in instance/sites.toml into corpus/, then reindex
+#                (and publish to REPLICAS when given)
 #   make test    venv + install + lint (ruff, mypy) + the whole test suite (browser tests included)
 #   make publish REPLICAS="web2:/srv/search/index web3:/srv/search/index"
 #                copy the live index to each read replica (README, "Several machines")
@@ -37,10 +38,12 @@ index: install
 
 reindex: index
 
-# Fetch new and changed articles of the sites in $(SITES) into the corpus, then reindex.
+# Fetch new and changed articles of the sites in $(SITES) into the corpus, then reindex,
+# then (with REPLICAS="host:path ...") publish the index to the read replicas.
 update: install
 	$(PY) -m indexer crawl --corpus $(CORPUS_DIR) --config $(SITES)
 	$(PY) -m indexer reindex --corpus $(CORPUS_DIR) --index $(INDEX_DIR) --wait
+	$(if $(strip $(REPLICAS)),$(PY) -m indexer publish --index $(INDEX_DIR) $(REPLICAS))
 
 publish: install
 	$(if $(strip $(REPLICAS)),$(PY) -m indexer publish --index $(INDEX_DIR) $(REPLICAS),@echo "REPLICAS is empty: nothing to publish")
