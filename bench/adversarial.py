@@ -32,9 +32,9 @@ from random import Random
 
 import engines
 from articles import iter_articles, normalise
+from corpora import BENCH_DIR, ensure_corpus, log
 from queries import SubstringIndex
 from report import latency
-from run import BENCH_DIR, ensure_corpus, log
 
 SAMPLE_ARTICLES = 2000  # bigram frequencies and a first absence test come from these
 TOP_BIGRAMS = 300  # "common": among this many most frequent CJK bigrams

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from articles import article_paths, parse_article
+from corpora import ensure_corpus
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -97,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="segment an even sample of this many")
     parser.add_argument("--data", type=Path, default=BENCH_DIR / "data")
     args = parser.parse_args(argv)
-    from run import ensure_corpus  # run.py imports this module
-
     home, _ = ensure_corpus(args.data.resolve(), args.count, args.seed)
     result = jieba_rate(home / "corpus", args.processes, args.sample)
     print(

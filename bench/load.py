@@ -36,12 +36,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from articles import article_paths, normalise
+from corpora import BENCH_DIR, ensure_corpus, ensure_queries
 from freshness import MARKERS
 from generate import make_article
 from loadclients import Client, probe_total
 from loadreport import probe_counts, render, server_times_ms, summarise
 from queries import SubstringIndex, find_absent
-from run import BENCH_DIR, ensure_corpus, ensure_queries
 from servers import Gunicorn, Nginx, start_gunicorn, start_nginx, stop
 
 CHANGE_AT, KILL_AT = 0.05, 0.5  # when the corpus changes and the worker dies, as run fractions

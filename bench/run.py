@@ -12,7 +12,6 @@ table and writes everything, raw latencies included, to ``--json-out``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -30,11 +29,9 @@ import engines
 import freshness
 import report
 from articles import article_paths, iter_articles, normalise, tree_bytes
-from generate import generate
+from corpora import BENCH_DIR, ensure_corpus, ensure_queries, log
 from jieba_rate import jieba_rate
-from queries import build_queries
 
-BENCH_DIR = Path(__file__).resolve().parent
 COLD_START_QUERY = "乡村振兴"
 COLD_START_CODE = """\
 import time
@@ -50,41 +47,6 @@ print(json.dumps({{"t0": t0, "t1": time.monotonic(), "total": total}}))
 
 class PhaseError(RuntimeError):
     """A phase subprocess failed; the message carries the tail of its stderr."""
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def source_version(name: str) -> str:
-    """Hash of a bench module: cached data is reused only if that code made it."""
-    return hashlib.sha256((BENCH_DIR / name).read_bytes()).hexdigest()[:12]
-
-
-def ensure_corpus(data_dir: Path, count: int, seed: int) -> tuple[Path, dict]:
-    home = data_dir / f"{count}-{seed}"
-    marker = home / "corpus.json"
-    want = {"count": count, "seed": seed, "generator": source_version("generate.py")}
-    if marker.exists():
-        info = json.loads(marker.read_text())
-        if {k: info.get(k) for k in want} == want:
-            return home, info
-    shutil.rmtree(home, ignore_errors=True)
-    log(f"generating {count} articles (seed {seed}) into {home / 'corpus'} ...")
-    started = time.perf_counter()
-    written = generate(count, home / "corpus", seed)
-    info = {**want, "bytes": written, "generate_seconds": time.perf_counter() - started}
-    marker.write_text(json.dumps(info))
-    return home, info
-
-
-def ensure_queries(home: Path, count: int, seed: int) -> list[dict]:
-    cache = home / f"queries-{count}-{source_version('queries.py')}.json"
-    if not cache.exists():
-        log(f"sampling {count} queries and counting their true hits ...")
-        queries = [q.as_dict() for q in build_queries(home / "corpus", count, seed)]
-        cache.write_text(json.dumps(queries, ensure_ascii=False, indent=0), encoding="utf-8")
-    return json.loads(cache.read_text(encoding="utf-8"))
 
 
 def run_phase(phase: str, engine: str, out: Path, timeout: float, **options: Path) -> dict:
