@@ -61,6 +61,8 @@ def measure(corpus_dir: Path, index_dir: Path, scratch: Path, article: tuple, ti
             str(index),
             "--phrase",
             phrase,
+            "--id",
+            relpath,
             "--timeout",
             str(timeout),
             "--done-file",
@@ -115,9 +117,11 @@ def run_reindex(corpus: Path, index: Path, timeout: float) -> tuple[str, int | N
     return done.stdout + done.stderr, done.returncode
 
 
-def poll(index_dir: Path, phrase: str, timeout: float, done_file: Path) -> dict:
-    """Search on one long-lived handle until the phrase is found, or until the
-    reindex has been over for GRACE_SECONDS, or the timeout."""
+def poll(index_dir: Path, phrase: str, article_id: str, timeout: float, done_file: Path) -> dict:
+    """Search on one long-lived handle until the new article is among the
+    phrase's hits, or until the reindex has been over for GRACE_SECONDS, or
+    the timeout. The article's id is checked, not the total: while the phrase
+    is in no article, the zero-results chain finds others by its words."""
     from engines.ours import refresh_index
 
     from indexer import open_index, search
@@ -128,13 +132,17 @@ def poll(index_dir: Path, phrase: str, timeout: float, done_file: Path) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         refresh_index(ix)
-        if search(ix, phrase).total:
+        if found(search(ix, phrase), article_id):
             return {"seen_at": time.monotonic(), "visible_after_reopen": None}
         if done_file.exists():
             deadline = min(deadline, time.monotonic() + GRACE_SECONDS)
         time.sleep(POLL_SECONDS)
-    reopened = search(open_index(index_dir), phrase).total > 0
+    reopened = found(search(open_index(index_dir), phrase), article_id)
     return {"seen_at": None, "visible_after_reopen": reopened}
+
+
+def found(page, article_id: str) -> bool:
+    return any(hit.id == article_id for hit in page.hits)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,10 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["poll"])
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--phrase", required=True)
+    parser.add_argument("--id", required=True, help="the new article's id")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--done-file", type=Path, required=True, help="appears when reindex exits")
     args = parser.parse_args(argv)
-    print(json.dumps(poll(args.index, args.phrase, args.timeout, args.done_file)), flush=True)
+    seen = poll(args.index, args.phrase, args.id, args.timeout, args.done_file)
+    print(json.dumps(seen), flush=True)
     return 0
 
 
