@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, request, url_for
@@ -19,7 +20,7 @@ from markupsafe import Markup
 import indexer
 from indexer.errors import QueryError
 from web.params import kept_filters, request_filters
-from web.state import get_index, synonyms
+from web.state import run_search
 
 bp = Blueprint("feeds", __name__)
 
@@ -40,14 +41,8 @@ def search_feed():
     if not q.strip():
         abort(400, "请给出要订阅的搜索词（q）。")
     try:
-        filters = request_filters()
-    except QueryError as e:
-        abort(400, str(e))
-    newest = indexer.parse_filters(
-        request.args.get("from"), request.args.get("to"), filters.column, "date", filters.place
-    )
-    try:
-        result = indexer.search(get_index(), q, 1, FEED_SIZE, newest, synonyms().current())
+        newest = replace(request_filters(), sort="date")
+        result = run_search(q, 1, FEED_SIZE, newest)
     except QueryError as e:
         abort(400, str(e))
     hits = [] if result.steps else result.hits  # what the chain found instead is not q
