@@ -50,7 +50,7 @@ from web.auth import (
     session_is_admin,
     start_session,
 )
-from web.errors import http_error, human_size
+from web.errors import http_error, human_size, kept_headers
 from web.reasons import in_chinese
 from web.state import (
     documents,
@@ -176,8 +176,7 @@ def login():
     try:
         check_token(request.form.get("token", ""), "login")
     except HTTPException as e:
-        headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
-        return render_template("admin/login.html", error=e.description), e.code, headers
+        return render_template("admin/login.html", error=e.description), e.code, kept_headers(e)
     start_session()
     audit("login", "ok")
     return redirect(url_for("admin.index"), 303)

@@ -68,8 +68,13 @@ def http_error(e: HTTPException):
         message = TITLES.get(status, e.name)
     else:
         message = e.description or ""
-    headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]  # Allow
-    return render_error(status, message, headers)
+    return render_error(status, message, kept_headers(e))
+
+
+def kept_headers(e: HTTPException) -> list[tuple[str, str]]:
+    """The headers ``e`` sets (Allow, Retry-After, WWW-Authenticate …) except
+    Content-Type, which the page or JSON answer sets itself."""
+    return [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
 
 
 def index_missing(e: IndexMissingError):
