@@ -11,7 +11,6 @@ cids grow as articles are added, so "newest added" is "highest cid".
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from indexer.errors import ArticleError, QueryError
 from indexer.index.reader import SearchIndex
 from indexer.index.store import GenerationFiles, read_json
+from indexer.ingest.corpus import content_hash
 from indexer.ingest.load import load_bytes
 from indexer.models import FileFailure
 from indexer.search.matching import Matcher
@@ -140,7 +140,7 @@ def duplicate_of(ix: SearchIndex, relpath: str, data: bytes, replacing: str = ""
     address as an indexed one (other than in ``replacing``, the file it is
     to replace), count as the same. Unreadable data is compared by bytes
     only; the reindex reports what is wrong with it."""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = content_hash(data)
     try:
         articles, _failures = load_bytes(data, relpath)
     except ArticleError:
