@@ -26,7 +26,7 @@ from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
 from indexer.index.integrity import damage
 from indexer.index.store import GenerationFiles, current_generation, read_json
-from indexer.ingest.corpus import article_id, file_hash, iter_corpus_files
+from indexer.ingest.corpus import file_hash, scan_corpus
 from indexer.models import FileFailure, listed
 
 # Differences a reindex resolves, as opposed to damage that needs ``--full``.
@@ -113,8 +113,7 @@ def _compare_corpus(corpus_dir: Path, files: dict, report: CheckReport) -> None:
     """Every corpus file against its files.json entry, by content (sha256),
     not by mtime: a touched but unchanged file is no difference."""
     seen = set()
-    for path in iter_corpus_files(corpus_dir):
-        rel = article_id(path, corpus_dir)
+    for rel, path in scan_corpus(corpus_dir):
         seen.add(rel)
         entry = files.get(rel)
         if entry is None:
