@@ -89,7 +89,8 @@ def _key_piece(ch: str) -> str:
     return "".join(out)
 
 
-def _is_ascii_alnum(c: str) -> bool:
+def is_ascii_alnum(c: str) -> bool:
+    """An ASCII letter or digit (False for "")."""
     return c.isascii() and c.isalnum()
 
 
@@ -139,7 +140,7 @@ class _KeyBuilder:
         """``c`` right after an ASCII letter/digit: ``%`` after a digit is
         kept at once, the others when an ASCII letter/digit follows."""
         last = self.chars[-1][-1] if self.chars else ""
-        if self.pending_space or self.pending_inside or not _is_ascii_alnum(last):
+        if self.pending_space or self.pending_inside or not is_ascii_alnum(last):
             self._separator()
         elif c == "%":
             if last.isdigit():
@@ -158,7 +159,7 @@ class _KeyBuilder:
         if self.pending_inside is not None:
             held, at = self.pending_inside
             self.pending_inside = None
-            if _is_ascii_alnum(c):
+            if is_ascii_alnum(c):
                 self.chars.append(held)
                 self.offsets.append(at)
                 return
@@ -166,8 +167,8 @@ class _KeyBuilder:
         if (
             self.pending_space
             and self.chars
-            and _is_ascii_alnum(self.chars[-1][-1])
-            and _is_ascii_alnum(c)
+            and is_ascii_alnum(self.chars[-1][-1])
+            and is_ascii_alnum(c)
         ):
             self.chars.append(" ")
             self.offsets.append(index)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize import is_cjk
+from indexer.normalize import is_ascii_alnum, is_cjk
 
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 # Punctuation of Chinese text: next to it, an ASCII mark belongs to Chinese too.
@@ -44,7 +44,7 @@ def full_width(text: str) -> str:
             continue
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
-        inside_token = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+        inside_token = is_ascii_alnum(before) and is_ascii_alnum(after)
         if not inside_token and ((before and _chinese(before)) or (after and _chinese(after))):
             out[i] = _FULL[c]
     return "".join(out)
