@@ -26,9 +26,7 @@ import time
 from pathlib import Path
 
 from articles import article_paths, parse_article
-from corpora import ensure_corpus
-
-BENCH_DIR = Path(__file__).resolve().parent
+from corpora import BENCH_DIR, ensure_corpus
 
 _BARRIER = None  # set in each worker: all start segmenting together
 
