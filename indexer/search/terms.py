@@ -39,12 +39,7 @@ def highlight_needles(parsed: ParsedQuery) -> list[Needle]:
     typed, then each term's words of two or more characters, units and parts
     (single characters would mark half the page) only where the term is not,
     then synonyms."""
-    needles: list[Needle] = []
-    for group in parsed.groups:
-        positives = [t for t in group if not t.negated]
-        if len(positives) > 1:
-            needles.append(Needle(whole_phrase(positives)))
-        needles.extend(Needle(t.key) for t in positives)
+    needles = [Needle(p) for p in _typed_phrases(parsed)]
     for t in parsed.positives:
         if not t.quoted:
             parts = [*long_words(t), *t.units, *t.parts]
@@ -60,10 +55,16 @@ def highlight_needles(parsed: ParsedQuery) -> list[Needle]:
 def about_phrases(parsed: ParsedQuery) -> list[str]:
     """The phrases whose occurrences rank inside a tier (about.py): each
     group's whole input and each positive term, two characters or more."""
+    return [p for p in dict.fromkeys(_typed_phrases(parsed)) if len(p.strip()) > 1]
+
+
+def _typed_phrases(parsed: ParsedQuery) -> list[str]:
+    """Each group's whole input (when it has several positive terms), then
+    each of its positive terms as typed, group by group."""
     phrases: list[str] = []
     for group in parsed.groups:
         positives = [t for t in group if not t.negated]
         if len(positives) > 1:
             phrases.append(whole_phrase(positives))
         phrases.extend(t.key for t in positives)
-    return [p for p in dict.fromkeys(phrases) if len(p.strip()) > 1]
+    return phrases
