@@ -59,17 +59,17 @@ def decode_bytes(data: bytes) -> str:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _normalise_newlines(data.decode(encoding))
+            return normalise_newlines(data.decode(encoding))
     for encoding in ("utf-8", "gb18030"):
         try:
-            return _normalise_newlines(data.decode(encoding))
+            return normalise_newlines(data.decode(encoding))
         except UnicodeDecodeError:
             pass
     best = from_bytes(data).best()
     if best is None:
         raise ValueError("cannot decode: not UTF-8 or GB18030")
     logger.debug("decoded as %s by charset detection", best.encoding)
-    return _normalise_newlines(str(best).lstrip("\ufeff"))
+    return normalise_newlines(str(best).lstrip("\ufeff"))
 
 
 # NUL and other control characters (tab and newline are layout), and the
@@ -88,7 +88,8 @@ def strip_unsafe(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
-def _normalise_newlines(text: str) -> str:
+def normalise_newlines(text: str) -> str:
+    """``text`` with every CRLF and lone CR as LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -15,7 +15,7 @@ import logging
 
 from indexer.errors import ArticleError
 from indexer.ingest.dates import parse_date
-from indexer.ingest.decode import text_lines
+from indexer.ingest.decode import normalise_newlines, text_lines
 from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_JSONL_LINES, MAX_LINE_FAILURES
 from indexer.models import Article, FileFailure
 
@@ -123,7 +123,7 @@ def _body_paragraphs(body: object) -> list[str]:
     else:
         raise RecordError('"body" must be a string or a list of strings')
     # A JSON string may carry "\r\n" from the exporting system.
-    paragraphs = text_lines("\n".join(parts).replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = text_lines(normalise_newlines("\n".join(parts)))
     if not paragraphs:
         raise RecordError('missing or empty "body"')
     return paragraphs
