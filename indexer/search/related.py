@@ -15,6 +15,7 @@ from indexer.index.ranking import bm25f
 from indexer.index.reader import SearchIndex
 from indexer.models import Hit
 from indexer.search.hits import make_hit
+from indexer.search.topk import top_order
 
 KEY_TERMS = 10
 
@@ -32,7 +33,7 @@ def related(ix: SearchIndex, article_id: str, limit: int = 5) -> list[Hit]:
             return []
         scores = bm25f(searcher, gen.postings, gen.field_lengths, terms, live)
         scores[live == docnum] = 0.0
-        best = [i for i in np.argsort(-scores, kind="stable")[:limit].tolist() if scores[i] > 0]
+        best = [i for i in top_order([scores], limit).tolist() if scores[i] > 0]
         shown = [(searcher.reader().stored_fields(int(live[i])), float(scores[i])) for i in best]
         return [make_hit(f, score, [], with_snippet=False) for f, score in shown]
 
