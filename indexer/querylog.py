@@ -190,10 +190,10 @@ class QueryLog:
         days (today included): (query, searches), most first, ties by text."""
         self.flush()
         sql = """SELECT query, SUM(found) AS n FROM searches
-            WHERE day BETWEEN ? AND ? AND length(query) <= ? AND query <> ''
+            WHERE day BETWEEN ? AND ? AND length(query) <= ? AND query <> ?
             AND query NOT IN (SELECT query FROM hidden)
             GROUP BY query HAVING n >= ? ORDER BY n DESC, query LIMIT ?"""
-        args = (*_window(days, today), MAX_HOT_CHARS, max(min_count, 1), limit)
+        args = (*_window(days, today), MAX_HOT_CHARS, OTHER, max(min_count, 1), limit)
         return self._run(lambda db: db.execute(sql, args).fetchall(), [])
 
     def zero_results(
@@ -203,9 +203,9 @@ class QueryLog:
         searches that found nothing, last such day), most frequent first."""
         self.flush()
         sql = """SELECT query, SUM(empty) AS n, MAX(day) AS last FROM searches
-            WHERE day BETWEEN ? AND ? AND empty > 0 AND query <> ''
+            WHERE day BETWEEN ? AND ? AND empty > 0 AND query <> ?
             GROUP BY query ORDER BY n DESC, last DESC, query LIMIT ?"""
-        args = (*_window(days, today), limit)
+        args = (*_window(days, today), OTHER, limit)
         return self._run(lambda db: db.execute(sql, args).fetchall(), [])
 
     def hide(self, query: str) -> bool:
