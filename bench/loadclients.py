@@ -62,7 +62,7 @@ class Client(threading.Thread):
         number: int,
         port: int,
         queries: list[tuple[str, str]],
-        probe: str,
+        probe: str | None,
         deadline: float,
         seed: int,
     ):
@@ -77,7 +77,7 @@ class Client(threading.Thread):
             for _ in range(MAX_REQUESTS):
                 if time.monotonic() >= self.deadline:
                     break
-                if self.rng.random() < PROBE_SHARE:
+                if self.probe is not None and self.rng.random() < PROBE_SHARE:
                     self.samples.append(self.request("probe", self.probe))
                 else:
                     self.samples.append(self.request(*self.rng.choice(self.queries)))
