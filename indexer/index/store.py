@@ -23,16 +23,17 @@ from __future__ import annotations
 import errno
 import fcntl
 import fnmatch
-import json
 import os
 import shutil
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+
+import orjson
 
 from indexer.analysis import setup_jieba
 from indexer.errors import IndexBusyError
@@ -156,12 +157,12 @@ def index_exists(index_dir: str | Path) -> bool:
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return orjson.loads(path.read_bytes())  # files.json: 18 MB at 100,000 articles
 
 
 def write_json(path: Path, data: Any) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    with open(path, "wb") as f:
+        f.write(orjson.dumps(data))
         f.flush()
         os.fsync(f.fileno())
 
@@ -199,10 +200,8 @@ def _after_fork_in_child() -> None:
         return
     parent = next(iter(_held_locks.values()))
     for fd in _held_locks:
-        try:
+        with suppress(OSError):
             os.close(fd)  # drops this process's reference, not the parent's lock
-        except OSError:
-            pass
     _held_locks.clear()
     _die_with_parent(parent)
 

@@ -52,7 +52,7 @@ class GenerationWriter:
         self.out = GenerationFiles(folder)
         self.chars_dir = self.out.chars
         self.chars_dir.mkdir(exist_ok=True)
-        self.files = {k: dict(v) for k, v in old_files.items()}
+        self.files = old_files  # taken over, not copied: build.py read it for this writer
         for rel, stat in touched.items():
             self.files[rel]["stat"] = stat
         self.previous: tuple[Path, dict] | None = None  # folder and manifest updated
