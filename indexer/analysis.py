@@ -18,8 +18,10 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from whoosh.analysis import Token, Tokenizer
 
 from indexer.data import USER_DICT
 from indexer.normalize import display_normalize, query_key
+from indexer.wordcut import lcut
 
 _setup_lock = threading.Lock()
 _ready = False
@@ -94,15 +97,36 @@ def segment(text: str) -> list[str]:
     third of the segmentation time, and words only rank, they never decide a
     match.
     """
+    return _keys(jieba_tokens(text))
+
+
+def segment_with_lead(text: str, lead_chars: int) -> tuple[list[str], int]:
+    """``segment(text)`` and how many of its words lie within the first
+    ``lead_chars`` characters: an article is segmented once, and its key
+    terms (keyterms.py) are counted from the words of its lead."""
+    pieces = jieba_tokens(text)
+    in_lead = bisect_right(list(accumulate(map(len, pieces))), lead_chars)
+    return _keys(pieces), len(_keys(pieces[:in_lead]))
+
+
+def jieba_tokens(text: str, cut: Callable[[str], list[str]] = lcut) -> list[str]:
+    """jieba's tokens of ``text`` after display normalisation, punctuation
+    included: joined, they are that text. ``cut`` is wordcut.lcut, which is
+    ``jieba.lcut(text, HMM=False)`` made faster (bench/wordcut_identity.py
+    compares the two on a corpus)."""
     setup_jieba()
     normal = display_normalize(text)
     pieces: list[str] = []
     pos = 0
     for m in _INNER_TOKEN.finditer(normal):
-        pieces += jieba.lcut(normal[pos : m.start()], HMM=False) if m.start() > pos else []
+        pieces += cut(normal[pos : m.start()]) if m.start() > pos else []
         pieces.append(m.group())
         pos = m.end()
-    pieces += jieba.lcut(normal[pos:], HMM=False) if pos < len(normal) else []
+    pieces += cut(normal[pos:]) if pos < len(normal) else []
+    return pieces
+
+
+def _keys(pieces: list[str]) -> list[str]:
     words = (_token_key(w) for w in pieces)
     return [w for w in words if w]
 

@@ -6,9 +6,9 @@ writes a new generation (see store.py; writer.py writes its files) in which
 everything unchanged is shared with the previous one by hard links, and
 publishes it atomically. ``full=True`` (or a schema change) builds from nothing.
 
-Big batches are written by Whoosh's multi-process writer: its worker
-processes run jieba and write postings while this process parses files and
-fills the character index, so both cores stay busy.
+Big batches are indexed by one worker process per core (workers.py): each
+segments its articles once and writes its own Whoosh and character
+segments, while this process reads and parses the files.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _write_generation(
 ) -> None:
     """Write generation ``number`` from the previous one (``manifest``,
     None for a build from nothing) and ``plan``, and publish it."""
-    warm_up(index_dir)  # before Whoosh forks its writer processes
+    warm_up(index_dir)  # before the writer forks its worker processes
     prev = GenerationFiles(index_dir / manifest["generation"]) if manifest else None
     tmp = index_dir / f"{generation_name(number)}.tmp-{os.getpid()}"
     tmp.mkdir()
@@ -145,7 +145,7 @@ def _write_generation(
                     progress(i, len(plan.changed))
         _finish(writer, report, prev.folder if prev else None)  # a full build renews the pinyin
     except BaseException:
-        # Stop Whoosh's writer processes (they would wait for work forever)
+        # Stop the worker processes (they would wait for work forever)
         # and drop the half-built generation; the live one is untouched.
         writer.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -219,7 +219,7 @@ def _link_generation(prev: Path, tmp: Path) -> None:
 
 
 def _writer_procs(procs: int | None, changed_files: int) -> int:
-    """Whoosh writer processes: one per core for big batches, where jieba and
+    """Worker processes: one per core for big batches, where jieba and
     Whoosh's pure-Python posting writes dominate; in-process for small ones."""
     if changed_files < PARALLEL_THRESHOLD:
         return 1

@@ -19,11 +19,11 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import places
 from indexer.index import chars
-from indexer.index.forked import ForkedTasks
 from indexer.index.integrity import CHECKSUMS, checksums
 from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
 from indexer.index.store import GenerationFiles, write_json
+from indexer.index.workers import ArticleIndexer, Workers
 from indexer.models import FileFailure, ReindexReport
 from indexer.vocab.build import write_vocabulary
 
@@ -68,21 +68,24 @@ class GenerationWriter:
             self.previous = (previous.folder, manifest)
             self.dead = np.load(previous.path(previous.DEAD))
             self.ix = FileStorage(str(folder)).open_index()
-        # Several processes each write their own segment, kept as they are
-        # (multisegment): merging them would cost a third of the build.
-        self.writer_procs = procs
-        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        self.writer = self.ix.writer(
-            limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK), **options
-        )
-        self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
+        options = dict(limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK))
+        self.writer = self.ix.writer(**options)  # deletions, merges, the table of contents
         self.new_dead: list[int] = []
-        self.background = ForkedTasks()  # character segments being written
         self.segments_made = 0  # by this writer: numbers its segments' names
+        self.name_prefix = folder.name.split(".tmp-")[0]
+        # Several processes each write their own segment, kept as they are:
+        # merging them would cost a third of the build (workers.py).
+        self.workers = (
+            Workers(self.ix, options, procs, self.chars_dir, self.name_prefix, SEGMENT_DOCS)
+            if procs > 1
+            else None
+        )
+        self.articles = ArticleIndexer(self.writer, self.chars_dir, self._new_name, SEGMENT_DOCS)
 
     def cancel(self) -> None:
         """Abandon the writer (and its worker processes) after an error."""
-        self.background.kill()
+        if self.workers is not None:
+            self.workers.kill()
         try:
             self.writer.cancel()
         except Exception:  # already committed or half-closed: nothing to stop
@@ -109,66 +112,50 @@ class GenerationWriter:
             self._remove(pf.relpath)
         cids = list(range(self.next_cid, self.next_cid + len(pf.docs)))
         self.next_cid += len(pf.docs)
-        for cid, doc in zip(cids, pf.docs, strict=True):
-            self._add_document(cid, pf.relpath, doc)
+        for cid, article in zip(cids, pf.docs, strict=True):
+            (self.workers or self.articles).add(cid, pf.relpath, article)
         self.files[pf.relpath] = {
             "stat": pf.stat,
             "sha256": pf.sha256,
-            "ids": [d.article.id for d in pf.docs],
+            "ids": [a.id for a in pf.docs],
             "cids": cids,
             "failures": [[f.path, f.reason] for f in pf.failures],
         }
         (report.updated if old else report.added).append(pf.relpath)
 
-    def _add_document(self, cid: int, relpath: str, doc) -> None:
-        a = doc.article
-        fields = dict(
-            id=a.id,
-            file=relpath,
-            cid=cid,
-            title=a.title,
-            body=a.body,
-            column=a.column,
-            source=a.source,
-            source_url=a.source_url,
-            attachments=[list(pair) for pair in a.attachments],
-            places=doc.places,
-            keyterms=[list(pair) for pair in doc.keyterms],
-        )
-        if a.date:
-            fields["date"] = a.date
-        self.writer.add_document(**fields)
-        self.pending.append((cid, doc.stream))
-        if len(self.pending) >= SEGMENT_DOCS:
-            self._flush_chars(background=True)
-
     def _remove(self, rel: str) -> None:
         self.writer.delete_by_term("file", rel)
         self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
-    def _flush_chars(self, background: bool = False) -> None:
-        """Write the pending key streams as a segment (in a big build, in a
-        forked process while this one goes on: forked.py)."""
-        if not self.pending:
-            return
-        name = f"{self.folder.name.split('.tmp-')[0]}-{self.segments_made:03d}"
+    def _new_name(self) -> str:
+        name = f"{self.name_prefix}-{self.segments_made:03d}"
         self.segments_made += 1
-        if background and self.writer_procs > 1:
-            self.background.start(chars.write_segment, self.chars_dir, name, self.pending)
-        else:
-            chars.write_segment(self.chars_dir, name, self.pending)
-        self.segments.append(name)
-        self.pending = []
+        return name
 
     def commit(self) -> None:
-        """Have Whoosh write its segments (its writer processes run jieba)."""
-        self.writer.commit()
+        """Have Whoosh write its segments: with worker processes, theirs are
+        added to the table of contents as they are (as Whoosh's own
+        multi-process writer does), beside any merge of older ones."""
+        if self.workers is None:
+            self.writer.commit()
+            return
+        segments, names = self.workers.finish()
+        self.segments += names
+        self.segments_made = self.workers.named
+        writer = self.writer
+        final = writer._merge_segments(None, None, None) + segments
+        if writer._added:  # a merge of small older segments
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
 
     def write_chars(self) -> None:
         """Write the last character segment and record this reindex's dead
         articles, merging the segments when there are too many."""
-        self._flush_chars()
-        self.background.join()
+        self.articles.flush_chars()
+        self.segments += self.articles.written
         self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
         self._compact_chars()
 
@@ -186,8 +173,9 @@ class GenerationWriter:
         live = chars.take_streams(self.chars_dir, merged, self.dead, self.next_cid)
         self.segments = [s for s in self.segments if s not in merged]
         for start in range(0, len(live), SEGMENT_DOCS):
-            self.pending = live[start : start + SEGMENT_DOCS]
-            self._flush_chars()
+            name = self._new_name()
+            chars.write_segment(self.chars_dir, name, live[start : start + SEGMENT_DOCS])
+            self.segments.append(name)
 
     def per_document_arrays(self) -> tuple[np.ndarray, int]:
         """Arrays readers memory-map instead of asking Whoosh per document:

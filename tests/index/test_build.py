@@ -212,9 +212,8 @@ def test_traditional_and_simplified_find_each_other(built, opened):
 
 
 def test_parallel_build_with_background_character_segments(built, opened, tmp_path, monkeypatch):
-    """A big build (Whoosh's writer processes, character segments written by
-    forked processes while articles are still being added) answers exactly
-    like the single-process build."""
+    """A big build (worker processes, each writing character segments while
+    it is still given articles) answers exactly like the single-process build."""
     from indexer.index import build, writer
     from indexer.index.store import read_json
 

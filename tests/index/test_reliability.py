@@ -59,14 +59,11 @@ if moment == "parsing":
         if done == 5:
             die()
 elif moment == "parsing-parallel":
-    # Whoosh's multi-process writer, with small batches so that its worker
-    # processes have started and hold work when the reindex dies.
-    from whoosh.multiproc import MpWriter
+    # Worker processes, with small batches so that they have started and
+    # hold work when the reindex dies.
+    from indexer.index import workers
     build.PARALLEL_THRESHOLD = 1
-    mp_init = MpWriter.__init__
-    def small_batches(self, *args, **kwargs):
-        mp_init(self, *args, **{**kwargs, "batchsize": 3})
-    MpWriter.__init__ = small_batches
+    workers.BATCH_ARTICLES = 3
     def progress(done, total):
         if done == 12:
             die()
@@ -269,7 +266,7 @@ def test_sigkill_mid_reindex_keeps_the_old_index(
     try:
         assert killed.wait(timeout=TIMEOUT) == -signal.SIGKILL, log.read_text()
         # Checked before ending the rest of its process group: a process it
-        # forked (Whoosh's writer processes) must not keep the lock.
+        # forked (the build's worker processes) must not keep the lock.
         with writer_lock(index):  # IndexBusyError if anything still holds it
             pass
     finally:
