@@ -247,6 +247,12 @@ def watch(corpus_dir: Path, index_dir: Path, debounce: float) -> None:
 )
 @click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Requests per site, this time.")
+@click.option(
+    "--revalidate",
+    type=click.IntRange(min=0),
+    help="Known pages to check again, those checked longest ago (sites.toml: revalidate).",
+)
+@click.option("--revalidate-all", is_flag=True, help="Check every known page again.")
 @click.option("--contact", help="Contact URL named in the User-Agent.")
 @click.option("--test", "test_url", metavar="URL", help="Show what a crawl would do with URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -256,6 +262,8 @@ def crawl(
     config_path: Path,
     delay: float | None,
     max_pages: int | None,
+    revalidate: int | None,
+    revalidate_all: bool,
     contact: str | None,
     test_url: str | None,
     as_json: bool,
@@ -263,7 +271,14 @@ def crawl(
     """Fetch new and changed articles of the sites into the corpus (then reindex)."""
     from indexer.ingest import crawl as crawler
 
-    settings = {"delay": delay, "max_pages": max_pages, "contact": contact}
+    if revalidate_all:
+        revalidate = crawler.REVALIDATE_ALL
+    settings: dict[str, object] = {
+        "delay": delay,
+        "max_pages": max_pages,
+        "revalidate": revalidate,
+        "contact": contact,
+    }
     with _errors_as_click():  # a corpus it cannot write to, too
         if test_url:
             site = crawler.site_for(test_url, list(urls), config_path, **settings)

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from indexer.ingest.crawl.config import ConfigError, Site, load_sites, sites_from_urls
+from indexer.ingest.crawl.config import (
+    REVALIDATE_ALL,
+    ConfigError,
+    Site,
+    load_sites,
+    sites_from_urls,
+)
 from indexer.ingest.crawl.crawler import Progress, SiteCrawl
 from indexer.ingest.crawl.fetch import Fetcher
 from indexer.ingest.crawl.inspect import format_inspection, inspect_url
@@ -30,6 +36,7 @@ from indexer.ingest.crawl.store import (
 )
 
 __all__ = [
+    "REVALIDATE_ALL",
     "ConfigError",
     "CrawlBusyError",
     "CrawlError",

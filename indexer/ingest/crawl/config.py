@@ -24,6 +24,11 @@ DEFAULT_MAX_PER_PATTERN = 200  # URLs with a query string or a page number, per 
 DEFAULT_RETRIES = 2  # further attempts after a network error or a 5xx
 DEFAULT_BACKOFF = 2.0  # seconds before the first retry, doubled at each next one
 DEFAULT_MAX_RETRY_AFTER = 300.0  # a longer Retry-After gives up on the URL for this crawl
+# Known pages asked for again in each crawl, those checked longest ago (a rolling
+# revalidation: at 200 a crawl, a site of 100,000 articles is gone through in 500
+# crawls); new and changed pages come from list pages, sitemaps and feeds (crawler.py).
+DEFAULT_REVALIDATE = 200
+REVALIDATE_ALL = -1  # every known page, this crawl (the command line's --revalidate-all)
 DEFAULT_CONTACT = ""  # the operator's contact URL, named in the User-Agent when set
 USER_AGENT = "xsbn-policy-search-crawler/0.1"
 SELECTOR_FIELDS = ("title", "date", "column", "body")
@@ -58,6 +63,7 @@ class Site:
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    revalidate: int = DEFAULT_REVALIDATE
     contact: str = DEFAULT_CONTACT
 
     @property

@@ -4,9 +4,24 @@ each ending in one state transaction (see state.py).
 A URL is an article (saved under corpus/sites/, its attachments' text with
 it), a list or navigation page (followed, never saved), or a sitemap or feed
 (its URLs queued). Known pages are asked for with their validators, so an
-unchanged article costs one 304; an unchanged list page's links are queued
-from the state. An article that answers 404 or 410 loses its file; errors and
-5xx never remove anything.
+unchanged one costs one 304. An article that answers 404 or 410 loses its
+file; errors and 5xx never remove anything.
+
+A crawl asks for what can have changed, not for every page it knows (at
+100,000 articles and a polite second a request, that would take a day):
+
+- its seeds: the start URLs, the sitemaps, and the ``Site.revalidate`` known
+  pages checked longest ago (a rolling revalidation that finds edits and
+  deletions nothing announces; all of them with ``REVALIDATE_ALL``);
+- any URL never seen before, or whose last visit failed;
+- a known page a sitemap or feed dates after its last visit;
+- known feeds, and known list and navigation pages without a page number or
+  query (column indexes: where new articles show up first);
+- known numbered list pages (``index_3.html``) only when linked from a page
+  that links something new: page 2 of a column is read when page 1 grew, and
+  the walk down the pages stops at the first page with nothing new.
+
+A known article linked from a list page is otherwise not asked for again.
 """
 
 from __future__ import annotations
@@ -20,9 +35,15 @@ from indexer.ingest.corpus import content_hash
 from indexer.ingest.crawl.attach import fetch_attachments
 from indexer.ingest.crawl.config import Site
 from indexer.ingest.crawl.fetch import REDIRECT_CODES, Fetcher, FetchError, Response
-from indexer.ingest.crawl.pages import is_feed, read_article, read_feed, read_links, selected_fields
+from indexer.ingest.crawl.pages import (
+    feed_entries,
+    is_feed,
+    read_article,
+    read_links,
+    selected_fields,
+)
 from indexer.ingest.crawl.report import CrawlReport
-from indexer.ingest.crawl.state import CrawlState, Page
+from indexer.ingest.crawl.state import CrawlState, Known, Page
 from indexer.ingest.crawl.store import remove_file, remove_leftovers, write_atomic
 from indexer.ingest.crawl.urls import (
     SITES_FOLDER,
@@ -82,8 +103,8 @@ class SiteCrawl:
         for start in self.site.start_urls:
             urls += [canonical_url(u, start) for u in self.fetcher.sitemaps(start)]
         urls += sorted(self.guessed)
-        urls += self.state.known_articles(self.site.name)
-        return [(u, "") for u in dict.fromkeys(urls) if u]
+        urls += self.state.due(self.site.name, self.site.revalidate)
+        return [(u, trap_pattern(u)) for u in dict.fromkeys(urls) if u]
 
     def _step(self, url: str) -> None:
         """Visit one URL and record it, its rows and its links in one transaction."""
@@ -164,9 +185,10 @@ class SiteCrawl:
             "last_modified": response.headers.get("last-modified"),
         }
         if is_feed(response.body, response.content_type):
-            listed = read_feed(response.body, url)
+            entries = feed_entries(response.body, url)
+            listed = list(entries)
             page = Page(url=url, site=self.site.name, kind="feed", links=listed, **validators)
-            return [page], self._queueable(listed), []
+            return [page], self._queueable(listed, dated=entries), []
         if response.content_type not in HTML_TYPES:
             self.report.fail(url, f"not an HTML page but {response.content_type}")
             return [], [], []
@@ -192,7 +214,7 @@ class SiteCrawl:
             page.attachments = [list(a) for a in links.attachments]
             fields = selected_fields(article, selectors)
             pages += self._save(page, known, response.body, links.attachments, fields)
-        return pages, self._queueable(follow), [url]
+        return pages, self._queueable(follow, listing=True), [url]
 
     def _save(self, page: Page, known: Page, body: bytes, attachments, fields) -> list[Page]:
         """Write the article's file (with its attachments' text) unless it is
@@ -210,19 +232,24 @@ class SiteCrawl:
         (self.report.changed if known.path else self.report.new).append(page.url)
         return attachment_pages
 
-    def _queueable(self, urls: list[str]) -> list[tuple[str, str]]:
+    def _queueable(
+        self, urls: list[str], listing: bool = False, dated: dict[str, float | None] | None = None
+    ) -> list[tuple[str, str]]:
         """The URLs worth queueing, with their trap patterns: on the site's
-        hosts, allowed by the site's patterns and robots.txt, under the caps."""
+        hosts, worth a request (see the module docstring: ``listing`` says
+        they come from a list page just fetched, ``dated`` when a feed says
+        each changed), allowed by the site's patterns and robots.txt, under
+        the caps."""
+        urls = [u for u in urls if self._followable(u)]
+        known = self.state.known(urls)
+        grew = listing and any(u not in known for u in urls)
         counts: dict[str, int] = {}
         found = []
         for url in urls:
-            if host_of(url) not in self.site.hosts or not self.site.allows(url):
-                continue
-            if is_endless_path(url):
-                continue
-            if not self.fetcher.allowed(url):
-                continue
             pattern = trap_pattern(url)
+            changed = (dated or {}).get(url)
+            if url in known and not _worth_asking(known[url], pattern, grew, changed):
+                continue
             if pattern:
                 if pattern not in counts:
                     counts[pattern] = self.state.pattern_count(self.site.name, pattern)
@@ -231,3 +258,23 @@ class SiteCrawl:
                 counts[pattern] += 1
             found.append((url, pattern))
         return found
+
+    def _followable(self, url: str) -> bool:
+        """On the site's hosts, allowed by its patterns and robots.txt, not a trap."""
+        if host_of(url) not in self.site.hosts or not self.site.allows(url):
+            return False
+        return not is_endless_path(url) and self.fetcher.allowed(url)
+
+
+def _worth_asking(known: Known, pattern: str, grew: bool, changed: float | None) -> bool:
+    """Whether a known URL is worth a request in this crawl (it is queued
+    anyway when due for revalidation: see SiteCrawl._seeds)."""
+    if known.status != "ok":
+        return True  # gone or failed last time: it may be back
+    if changed is not None:
+        return changed > known.last_seen
+    if known.kind in ("article", "attachment"):
+        return False
+    if known.kind == "feed":
+        return True
+    return grew or not pattern

@@ -9,8 +9,10 @@ is link text: a column list's "body" is its links' titles.
 
 from __future__ import annotations
 
+import email.utils
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -141,15 +143,66 @@ def is_feed(body: bytes, content_type: str) -> bool:
 
 def read_feed(body: bytes, url: str) -> list[str]:
     """The page URLs a sitemap (or sitemap index), RSS or Atom feed lists."""
+    return list(feed_entries(body, url))
+
+
+def feed_entries(body: bytes, url: str) -> dict[str, float | None]:
+    """The page URLs a sitemap (or sitemap index), RSS or Atom feed lists,
+    in order, each with when the feed says it last changed (a sitemap's
+    ``lastmod``, Atom's ``updated``, RSS's ``pubDate``) as a Unix time, or None."""
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
-        return []
-    found = []
+        return {}
+    found: dict[str, float | None] = {}
+    changed: dict[str, float] = {}
     for element in root.iter():
-        name = str(element.tag).rsplit("}", 1)[-1].lower()
+        name = _local(element.tag)
         if name == "loc" or (name == "link" and element.text):
-            found.append(canonical_url(element.text or "", url))
+            found.setdefault(canonical_url(element.text or "", url), None)
         elif name == "link" and element.get("href"):
-            found.append(canonical_url(element.get("href") or "", url))
-    return [u for u in dict.fromkeys(found) if u]
+            found.setdefault(canonical_url(element.get("href") or "", url), None)
+        if name in _ENTRIES:
+            changed.update(_entry_date(element, url))
+    found.pop("", None)
+    return {u: changed.get(u) for u in found}
+
+
+_ENTRIES = ("url", "sitemap", "item", "entry")  # one listed page each
+_DATES = ("lastmod", "updated", "pubdate", "published")  # the first one found counts
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1].lower()
+
+
+def _entry_date(entry: ET.Element, url: str) -> dict[str, float]:
+    """{address: when it changed} of one sitemap, RSS or Atom entry, or {}."""
+    address, when = "", None
+    for child in entry:
+        name = _local(child.tag)
+        if name in ("loc", "link") and not address:
+            address = canonical_url(child.text or child.get("href") or "", url)
+        elif name in _DATES and when is None:
+            when = feed_date(child.text or "")
+    return {address: when} if address and when is not None else {}
+
+
+def feed_date(text: str) -> float | None:
+    """A sitemap's or feed's date as a Unix time: W3C/ISO 8601 (2021-11-05,
+    2021-11-05T10:00:00+08:00) or RFC 822 (Fri, 05 Nov 2021 10:00:00 +0800).
+    A time without zone is taken as UTC. A date without a time counts as the
+    end of that day everywhere (36 hours after its midnight in UTC), so a
+    page changed late that day is still fetched again."""
+    text = text.strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    else:
+        if len(text) == 10:  # a date alone
+            when += timedelta(hours=36)
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()

@@ -61,7 +61,17 @@ class Page:
     last_seen: float | None = None
 
 
+@dataclass(frozen=True)
+class Known:
+    """The little a crawl needs to decide whether a known URL is worth a request."""
+
+    kind: str
+    status: str
+    last_seen: float  # when it was last fetched or found unchanged (0: never)
+
+
 _COLUMNS = tuple(Page.__dataclass_fields__)
+_BATCH = 500  # URLs per query (SQLite allows 999 parameters in older builds)
 _JSON = ("links", "attachments")
 
 
@@ -89,14 +99,38 @@ class CrawlState:
             values[name] = json.loads(values[name] or "[]")
         return Page(**values)
 
-    def known_articles(self, site: str) -> list[str]:
-        """The article URLs last seen alive, to revalidate in a new crawl."""
+    def due(self, site: str, limit: int) -> list[str]:
+        """The ``limit`` known pages (articles, lists, feeds, redirects) checked longest
+        ago, to revalidate in a new crawl; every one with a negative limit."""
         rows = self.db.execute(
-            "SELECT url FROM pages WHERE site = ? AND kind = 'article' AND path IS NOT NULL"
-            " ORDER BY url",
-            (site,),
+            "SELECT url FROM pages WHERE site = ? AND status = 'ok'"
+            " AND kind IN ('article', 'list', 'feed', 'alias') ORDER BY last_seen, url LIMIT ?",
+            (site, limit),
         )
         return [url for (url,) in rows]
+
+    def known(self, urls: list[str], resolve: bool = True) -> dict[str, Known]:
+        """What the state knows of each of ``urls`` it has a row for; an
+        alias (a redirect, a page naming another as canonical) is known as
+        the page it stands for (one step: an alias of an alias stays one)."""
+        found: dict[str, Known] = {}
+        aliases: dict[str, str] = {}
+        for start in range(0, len(urls), _BATCH):
+            batch = urls[start : start + _BATCH]
+            rows = self.db.execute(
+                "SELECT url, kind, status, last_seen, links FROM pages"
+                f" WHERE url IN ({', '.join('?' * len(batch))})",
+                batch,
+            )
+            for url, kind, status, last_seen, links in rows:
+                targets = json.loads(links or "[]") if kind == "alias" else []
+                if targets and resolve:
+                    aliases[url] = targets[0]
+                found[url] = Known(kind, status, last_seen or 0.0)
+        targets = self.known(list(set(aliases.values())), resolve=False) if aliases else {}
+        for url, target in aliases.items():
+            found[url] = targets.get(target) or Known("other", "ok", 0.0)
+        return found
 
     # --- the crawl in progress ------------------------------------------------
 
