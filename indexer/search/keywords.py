@@ -1,18 +1,20 @@
 """Keyword recommendations beside the results: the words that characterise
 the hits shown, against the whole index.
 
-Each shown hit's title (and, when there are only a few hits, the opening of
-its body) is cut into jieba words, as indexed; a word counts once per hit it
-occurs in and scores by how much more often it occurs among the hits than
-across the index: count * log(observed / expected), the KL-divergence term
-(a TF-IDF that also discounts words every hit shares with every article, such
-as 取得 or 我们). Query words are left out: the user has them already.
+A hit's words are those of its title (and, when there are only a few hits,
+of the opening of its body); a word counts once per hit it occurs in and
+scores by how much more often it occurs among the hits than across the
+index: count * log(observed / expected), the KL-divergence term (a TF-IDF
+that also discounts words every hit shares with every article, such as 取得
+or 我们). Query words are left out: the user has them already.
 
-Cost matters here: jieba cuts about 200,000 characters a second, so only
-titles are read when there are many hits (a policy article's title names
-its subject), the stored fields are the ones fetched for the page anyway,
-and document frequencies come from the in-memory vocabulary (vocab.py), not
-from Whoosh's term dictionary.
+Cost matters here: this runs for every results page. The words come from
+the key terms stored with each article at indexing time (index/keyterms.py:
+its title's and lead's jieba words), kept when they stand in the title or
+the opening, so no jieba runs here (segmenting ten titles cost more than
+finding a rare phrase); the stored fields are the ones fetched for the page
+anyway, and document frequencies come from the in-memory vocabulary
+(vocab.py), not from Whoosh's term dictionary.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import math
 from collections import Counter
 
 from indexer.analysis import segment
-from indexer.normalize import is_cjk, key_text
+from indexer.normalize import display_normalize, is_cjk
 from indexer.vocab.lookup import Vocabulary
 
 FEW_HITS = 3  # up to this many hits, their openings are read too
@@ -45,8 +47,7 @@ def recommend(
     opening = OPENING_CHARS if total <= FEW_HITS else 0
     seen: Counter[str] = Counter()
     for fields in hits:
-        text = fields["title"] + "\n" + fields.get("body", "")[:opening]
-        seen.update({w for w in segment(key_text(text)) if _candidate(w)})
+        seen.update(_words(fields, opening))
     skip = {w.strip() for w in exclude if w.strip()}
     least = 2 if len(hits) > 2 else 1  # shared by hits, not one article's quirk
     scored = [
@@ -56,6 +57,17 @@ def recommend(
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [word for score, word in scored[:limit] if score > 0]
+
+
+def _words(fields: dict, opening: int) -> set[str]:
+    """The candidate words of one hit's title and first ``opening`` characters
+    of its body: its stored key terms found there, or, for an index built
+    before key terms were stored, that text segmented."""
+    text = display_normalize(fields["title"] + "\n" + fields.get("body", "")[:opening])
+    stored = fields.get("keyterms")
+    if stored is None:
+        return {w for w in segment(text) if _candidate(w)}
+    return {w for w, _ in stored if _candidate(w) and w in text}
 
 
 def _surprise(frequency: int, count: int, hits: int, documents: int) -> float:

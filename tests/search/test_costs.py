@@ -1,6 +1,7 @@
 """A long article costs its readers no more than a short one: related
-articles come from words stored at indexing time, and snippets normalise a
-bounded head of the text (the large-article attack, scaled down)."""
+articles and keyword recommendations come from words stored at indexing
+time, and snippets normalise a bounded head of the text (the large-article
+attack, scaled down)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,15 @@ def test_a_snippet_normalises_a_bounded_head(long_index, monkeypatch):
     # a needle the fast path cannot place (full-width letters) makes it scan
     highlight.snippet("ＸＹＺ" + LONG + "ＸＹＺ", ["xyz"])
     assert max(seen) <= highlight.SCAN_CHARS + 1_000
+
+
+def test_keyword_recommendations_segment_no_hit(long_index, monkeypatch):
+    from indexer.search import keywords
+
+    segmented = []
+    real = keywords.segment
+    monkeypatch.setattr(keywords, "segment", lambda t: segmented.append(t) or real(t))
+    page = search(long_index, "长廊")
+    assert [h.id for h in page.hits] == ["long.txt", "a.txt"]
+    assert page.keywords == ["乡村振兴", "党建", "建设", "推动", "示范", "边疆"]
+    assert segmented == []  # the words stored at indexing time are used
