@@ -14,7 +14,10 @@ is itself rare; trigrams of common bigrams and 4-grams of common trigrams are
 indexed as well (grams.py says which, and why a reader can tell), and a
 phrase's candidates are the intersection of all its postings, shortest first.
 A three-character phrase whose trigram is indexed needs no check at all:
-its postings are exact.
+its postings are exact. The module is one piece because every shortcut a
+segment takes (which grams have postings, when a candidate need not be
+checked) must agree with the rules grams.py writes by, and reads best
+next to the check it skips.
 
 Layout of one segment (immutable once written, numpy files are memory-mapped so
 worker processes share them through the page cache):
@@ -78,6 +81,13 @@ def segment_size(folder: Path, name: str) -> int:
     return len(np.load(folder / f"{name}.cids.npy", mmap_mode="r"))
 
 
+def _load(path: Path) -> np.ndarray:
+    """A numpy file memory-mapped, as a plain ndarray view: slicing an
+    np.memmap builds a new memmap object each time, which thousands of
+    postings lookups a query pay for."""
+    return np.asarray(np.load(path, mmap_mode="r"))
+
+
 def _map(path: Path) -> mmap.mmap | bytes:
     """Memory-map a file read-only (the mapping outlives the descriptor)."""
     with open(path, "rb") as f:
@@ -90,15 +100,15 @@ class Segment:
 
     def __init__(self, folder: Path, name: str):
         self.name = name
-        self.offsets = np.load(folder / f"{name}.offsets.npy", mmap_mode="r")
-        self.cids = np.load(folder / f"{name}.cids.npy", mmap_mode="r")
+        self.offsets = _load(folder / f"{name}.offsets.npy")
+        self.cids = _load(folder / f"{name}.cids.npy")
         self.levels = []  # (codes, starts, postings) per gram length, bigrams first
         for prefix in LEVELS:
             if not (folder / f"{name}.{prefix}codes.npy").exists():
                 break  # a segment of schema 6: bigrams only
             self.levels.append(
                 tuple(
-                    np.load(folder / f"{name}.{prefix}{part}.npy", mmap_mode="r")
+                    _load(folder / f"{name}.{prefix}{part}.npy")
                     for part in ("codes", "starts", "post")
                 )
             )
@@ -145,13 +155,22 @@ class Segment:
         whose two shorter grams are both common in this segment (grams.py).
         An empty list among them means no document here has that gram."""
         common = self.common_min_df
+        found: dict[tuple[int, int], np.ndarray] = {}  # neighbouring grams share a part
+
+        def postings(code: int, level: int) -> np.ndarray:
+            if (code, level) not in found:
+                found[code, level] = self.postings(code, level)
+            return found[code, level]
+
         lists = []
-        for code, first, second in dict.fromkeys(trigrams(needle)):
-            if len(self.postings(first)) >= common and len(self.postings(second)) >= common:
-                lists.append(self.postings(code, 1))
-        for code, first, second in dict.fromkeys(quadgrams(needle)):
-            if len(self.postings(first, 1)) >= common and len(self.postings(second, 1)) >= common:
-                lists.append(self.postings(code, 2))
+        for level, grams in ((1, trigrams(needle)), (2, quadgrams(needle))):
+            for code, first, second in dict.fromkeys(grams):
+                shorter = level - 1
+                if (
+                    len(postings(first, shorter)) >= common
+                    and len(postings(second, shorter)) >= common
+                ):
+                    lists.append(postings(code, level))
         return lists
 
     def postings_starting_with(self, cp: int, flag: np.uint64 = _NO_FLAG) -> np.ndarray:
