@@ -94,8 +94,11 @@ def table(engines: dict) -> list[str]:
             reason = [ln for ln in e.get("reason", "").splitlines() if ln.strip()]
             lines.append(f"{name:<7}  {e['status']}: {reason[-1] if reason else ''}")
             continue
-        b, q, c = e["build"], e["query"], e["cold_start"]
-        build_mib = b["rss"]["tree_peak_mib"] or max(b["rss"]["self_mib"], b["rss"]["children_mib"])
+        q = e["query"]
+        b = e["build"] or {"seconds": None, "articles_per_s": None, "index_ratio": None}
+        c = e["cold_start"] or {"median_in_process_s": None}  # both None with --queries-only
+        rss = b.get("rss")
+        build_mib = rss and (rss["tree_peak_mib"] or max(rss["self_mib"], rss["children_mib"]))
         lines.append(
             f"{name:<7}{fmt(b['seconds']):>9}{fmt(b['articles_per_s'], '.0f'):>8}"
             f"{fmt(b['index_ratio'], '.2f'):>9}{fmt(build_mib, '.0f'):>9}"
