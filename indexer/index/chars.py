@@ -223,16 +223,22 @@ class Segment:
         are returned unchecked (``Found.exact`` False): for a phrase in most
         articles, checking each one is the whole cost of the query, and
         callers check the few they show."""
-        cands = self.candidates(needle, title_only)
-        if len(needle) <= 2 or not len(cands):
-            return Found(cands, True)  # bigram presence is the answer
-        if not title_only and self._trigram_indexed(needle):
-            return Found(cands, True)  # its trigram's postings are the answer
+        found = self.unchecked(needle, title_only)
+        if found.exact:
+            return found
+        cands = found.ids
         if not exact and len(cands) > SAMPLE_ABOVE:
             sample = cands[:: max(1, len(cands) // SAMPLE_SIZE)]
             if len(self._verify(sample, needle, title_only)) == len(sample):
                 return Found(cands, False)
         return Found(self._verify(cands, needle, title_only), True)
+
+    def unchecked(self, needle: str, title_only: bool = False) -> Found:
+        """The candidates of ``needle``, exact when no check is needed (two
+        characters or fewer: bigram presence; an indexed trigram; none)."""
+        cands = self.candidates(needle, title_only)
+        sure = len(needle) <= 2 or not len(cands)
+        return Found(cands, sure or (not title_only and self._trigram_indexed(needle)))
 
     def _trigram_indexed(self, needle: str) -> bool:
         """Whether ``needle`` is three characters whose trigram has postings
@@ -308,10 +314,28 @@ class CharIndex:
         found.ids.flags.writeable = False
         return found
 
-    def _find(self, needle: str, title_only: bool, exact: bool) -> Found:
+    def candidates(self, needle: str, title_only: bool = False) -> Found:
+        """Sorted cids of live articles that may contain ``needle``, none
+        checked: a superset unless ``exact`` (see Segment.unchecked). For
+        what only orders results, where checking each is wasted on those
+        that never reach a page. Cached like :meth:`find`."""
+        return self.cache.get(
+            (needle, title_only, None),
+            lambda: self._readonly(self._find(needle, title_only, None)),
+        )
+
+    def _find(self, needle: str, title_only: bool, exact: bool | None) -> Found:
         if not needle:
             return Found(np.zeros(0, dtype=np.int64), True)
-        parts = [(seg, seg.find(needle, title_only, exact)) for seg in self.segments]
+        parts = [
+            (
+                seg,
+                seg.unchecked(needle, title_only)
+                if exact is None
+                else seg.find(needle, title_only, exact),
+            )
+            for seg in self.segments
+        ]
         cids = [np.asarray(seg.cids)[f.ids] for seg, f in parts]
         joined = np.sort(np.concatenate(cids)) if cids else np.zeros(0, dtype=np.int64)
         return Found(joined[~self.dead[joined]], all(f.exact for _, f in parts))

@@ -99,8 +99,9 @@ def _answer(
         parsed, match, steps = fallback(gen, q, parsed, filters, synonyms, likelier)
     docnums = np.asarray(gen.docmap)[match.cids]  # once: facets and ranking share it
     facets = facet_counts(gen, docnums)
-    keys, scores, tiers = _rank(gen, searcher, parsed, match, docnums, filters.sort)
-    chosen = _page(matcher, parsed, match, keys, page, per_page)
+    stop = page * per_page
+    keys, scores, tiers = _rank(gen, searcher, matcher, parsed, match, docnums, filters.sort, stop)
+    chosen = _page(matcher, parsed, match, keys, tiers, page, per_page)
     needles = highlight_needles(parsed)
     shown = [searcher.reader().stored_fields(int(gen.docmap[match.cids[i]])) for i in chosen]
     hits = [
@@ -148,21 +149,23 @@ def _page(
     parsed: ParsedQuery,
     match: Match,
     keys: list[np.ndarray],
+    tiers: np.ndarray,
     page: int,
     per_page: int,
 ) -> list[int]:
     """Indices (into match.cids) of the hits on ``page``, in ranking order
-    (``keys``: see _rank). When the match is not exact, the ranked list is
+    (``keys``: see _rank; ``tiers`` is the one of them provisional tiers are
+    settled in). When the match is not exact, the ranked list is
     checked article by article from the top, so no page shows an article that
     does not match and pages never overlap."""
     start, stop = (page - 1) * per_page, page * per_page
     if match.exact:
-        return top_order(keys, stop)[start:].tolist()
+        return _settled_top(matcher, match, keys, tiers, stop)[start:]
     checked: dict[int, bool] = {}
     count = stop
     while True:  # rarely more than once: the sample said nearly all match
         shown = []
-        for i in top_order(keys, count).tolist():
+        for i in _settled_top(matcher, match, keys, tiers, count):
             if i not in checked:
                 checked[i] = matcher.matches(int(match.cids[i]), parsed)
             if checked[i]:
@@ -172,14 +175,41 @@ def _page(
         count *= 2
 
 
+def _settled_top(
+    matcher: Matcher, match: Match, keys: list[np.ndarray], tiers: np.ndarray, count: int
+) -> list[int]:
+    """top_order(keys, count) once none of them has a provisional tier (a
+    settled tier only goes down, so this ends). ``tiers`` is the one of
+    ``keys`` to settle; when it is match.tiers itself (before reranking)
+    and more than ``count`` tiers fall, all are settled at once."""
+    fell = 0
+    while True:
+        top = top_order(keys, count).tolist()
+        lowered = matcher.settle(match, top, tiers)
+        if not lowered:
+            return top
+        fell += lowered
+        if fell > count and tiers is match.tiers:
+            matcher.settle_all(match)
+
+
 def _rank(
-    gen: Generation, searcher, parsed: ParsedQuery, match: Match, docnums: np.ndarray, sort: str
+    gen: Generation,
+    searcher,
+    matcher: Matcher,
+    parsed: ParsedQuery,
+    match: Match,
+    docnums: np.ndarray,
+    sort: str,
+    stop: int,
 ):
     """(ranking keys of the matches for topk.top_order, relevance of each
     match: BM25F, plus aboutness for the top ones, and tier of each); ``docnums`` are the
     matches' Whoosh document numbers; with ``sort="date"`` newest first,
     relevance breaking ties. The tier orders but is not part of the score
-    (see models.Hit)."""
+    (see models.Hit). Provisional tiers are settled for the first RERANK +
+    ``stop``: those after them cannot reach the first ``stop`` hits, whatever
+    the reranking of the first RERANK does."""
     if not len(match.cids):
         return [np.zeros(0)], np.zeros(0), match.tiers
     words = sorted({w for t in parsed.positives for w in ranking_words(t)})
@@ -188,7 +218,9 @@ def _rank(
     # most significant first, larger first; ties go to the newer, then the earlier indexed
     if sort == "date":
         return [dates, match.tiers, bm25, -match.cids], bm25, match.tiers
-    first = top_order([match.tiers, bm25, dates, -match.cids], RERANK)
+    keys = [match.tiers, bm25, dates, -match.cids]
+    first = np.array(_settled_top(matcher, match, keys, match.tiers, RERANK + stop), dtype=np.int64)
+    first = first[:RERANK]
     tiers, bm25 = rerank(
         gen,
         searcher.reader(),

@@ -84,7 +84,7 @@ def narrow(gen: Generation, match: Match, filters: Filters) -> Match:
         names = gen.place_names
         bit = 1 << names.index(filters.place) if filters.place in names else 0
         keep &= (np.asarray(gen.places)[docnums] & bit) != 0
-    return Match(match.cids[keep], match.tiers[keep], match.exact)
+    return match.subset(keep)
 
 
 def facet_counts(gen: Generation, docnums: np.ndarray) -> dict[str, list[tuple[str, int]]]:

@@ -1,5 +1,7 @@
 """Matching on its own, including the sampled path for very common phrases."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,37 @@ def test_set_operations_agree_with_numpy(monkeypatch, mask_from):
         assert matching.member(a, b).tolist() == np.isin(a, b).tolist()
         assert matching.intersect(a, b).tolist() == np.intersect1d(a, b).tolist()
         assert matching.union(a, b).tolist() == np.union1d(a, b).tolist()
+
+
+TIER_QUERIES = [
+    "边疆党建长廊",
+    "党建长廊 边疆",
+    "边疆 党建",
+    "乡村振兴",
+    "千里边疆党建长廊",
+    "边疆党建长廊 建设",
+]
+
+
+@pytest.mark.parametrize("q", TIER_QUERIES)
+def test_tiers_settled_one_by_one_give_the_checked_order(search_index, monkeypatch, q):
+    """A phrase that only decides tiers may be left unchecked (as for one in
+    most of 100,000 articles): the pages, their tiers and the total are those
+    of checking it in every article, and the total is then not an estimate."""
+
+    def pages():
+        search_index.generation.answers.clear()
+        found = [search(search_index, q, page=p, per_page=2) for p in (1, 2, 3)]
+        return [(r.total, r.total_is_estimate, [(h.id, h.tier) for h in r.hits]) for r in found]
+
+    matching = sys.modules[Matcher.__module__]
+    monkeypatch.setattr(matching, "LAZY_FROM", 10**9)  # every phrase checked
+    checked = pages()
+    monkeypatch.setattr(matching, "LAZY_FROM", 0)
+    monkeypatch.setattr(matching, "LAZY_SAMPLE", 1)  # so some provisional tiers fall
+    lazy = pages()
+    search_index.generation.answers.clear()
+    assert lazy == checked
+    assert not lazy[0][1]
+    with search_index.searcher() as (gen, _):
+        assert Matcher(gen).match(parse_query(q)).unsure is not None  # it was left unchecked
