@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS queue (
     site TEXT NOT NULL, url TEXT NOT NULL, pattern TEXT NOT NULL, done INTEGER DEFAULT 0,
     UNIQUE (site, url)
 );
+-- the next URL and a pattern's count without reading the whole queue (100,000
+-- known pages are queued when all are revalidated)
+CREATE INDEX IF NOT EXISTS queue_next ON queue (site, done, seq);
+CREATE INDEX IF NOT EXISTS queue_pattern ON queue (site, pattern);
 """
 
 
