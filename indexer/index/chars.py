@@ -266,7 +266,10 @@ class Segment:
         return np.array(keep, dtype=np.uint32)
 
     def contains(self, local: int, needle: str, title_only: bool = False) -> bool:
-        return len(self._verify(np.array([local]), needle, title_only)) == 1
+        start, end = self._starts[local], self._starts[local + 1]
+        if title_only:
+            end = self.keys.find(_SEP_BYTE, start, end)
+        return self.keys.find(needle.encode("utf-8"), start, end) != -1
 
 
 @dataclass(frozen=True)

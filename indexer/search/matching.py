@@ -219,9 +219,10 @@ class Matcher:
         if match.unsure is None or match.group is None:
             return 0
         lowered = 0
+        whole = whole_phrase([t for t in match.group if not t.negated])
         for i in indices:
             if match.unsure[i]:
-                tier = self.tier_of(int(match.cids[i]), match.group)
+                tier = self.tier_of(int(match.cids[i]), match.group, whole)
                 lowered += tier != tiers[i]
                 tiers[i] = tier
                 match.unsure[i] = False
@@ -237,12 +238,12 @@ class Matcher:
         match.tiers[match.unsure] = tiers[at]
         match.unsure[:] = False
 
-    def tier_of(self, cid: int, group: list[Term]) -> int:
-        """The tier of one matching article for ``group``, checked in its key
-        text: what _match_group gives it from whole sets."""
+    def tier_of(self, cid: int, group: list[Term], whole: str) -> int:
+        """The tier of one matching article for ``group`` (``whole``: its
+        whole_phrase), checked in its key text: what _match_group gives it
+        from whole sets."""
         has = self.gen.chars.contains
         positives = [t for t in group if not t.negated]
-        whole = whole_phrase(positives)
         if has(cid, whole, True):
             return TITLE_TIER
         if len(positives) > 1:
