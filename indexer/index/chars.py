@@ -274,8 +274,9 @@ class Segment:
 
 @dataclass(frozen=True)
 class Found:
-    """Documents found for a needle; ``exact`` False means a superset whose
-    sampled members all matched (see Segment.find)."""
+    """Documents found for a needle; ``exact`` False means a superset: one
+    whose sampled members all matched (see Segment.find), or candidates
+    left unchecked (CharIndex.candidates)."""
 
     ids: np.ndarray
     exact: bool
