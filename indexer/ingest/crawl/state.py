@@ -104,8 +104,9 @@ class CrawlState:
         return Page(**values)
 
     def due(self, site: str, limit: int) -> list[str]:
-        """The ``limit`` known pages (articles, lists, feeds, redirects) checked longest
-        ago, to revalidate in a new crawl; every one with a negative limit."""
+        """The ``limit`` known pages (articles, lists, feeds, redirects)
+        checked longest ago, to revalidate in a new crawl; every one with a
+        negative limit (REVALIDATE_ALL)."""
         rows = self.db.execute(
             "SELECT url FROM pages WHERE site = ? AND status = 'ok'"
             " AND kind IN ('article', 'list', 'feed', 'alias') ORDER BY last_seen, url LIMIT ?",

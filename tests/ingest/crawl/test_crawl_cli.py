@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from indexer.cli import cli
-from tests.ingest.crawl.fixtures import NOINDEX, T1
+from tests.ingest.crawl.fixtures import G1, G2, G3, G4, G5, NOINDEX, T1, build
 
 
 def test_test_url_shows_what_would_be_extracted(site, runner, tmp_path):
@@ -139,3 +140,13 @@ def test_a_corpus_it_cannot_write_to_is_a_clear_error(runner, tmp_path):
         1,
         f"Error: cannot write to {corpus}: Not a directory\n",
     )
+
+
+def test_revalidate_options_say_how_many_known_pages_are_checked_again(site, runner, tmp_path):
+    command = ["crawl", site.base + "/", "--json", "--delay", "0", "--corpus", str(tmp_path)]
+    assert runner.invoke(cli, command).exit_code == 0
+    edited = replace(G2, paragraphs=(*G2.paragraphs, "本文于11月12日更新。"))
+    build(site, [G5, G4, G3, edited, G1])  # an edit no list, sitemap or feed shows
+    quiet = json.loads(runner.invoke(cli, [*command, "--revalidate", "0"]).output)
+    every = json.loads(runner.invoke(cli, [*command, "--revalidate-all"]).output)
+    assert (quiet["changed"], every["changed"]) == ([], [site.base + G2.path])
