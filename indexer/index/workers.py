@@ -23,9 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from whoosh.writing import SegmentWriter
-
 from indexer.index import chars
+from indexer.index.postings import TermPoolWriter
 from indexer.index.prepare import prepare_article
 from indexer.models import Article
 
@@ -185,8 +184,9 @@ def _work(
 ) -> None:
     """A worker process: index batches until told to stop (None), then
     write everything and report the segments. Its Whoosh writer takes no
-    lock: the building process holds the index's."""
-    writer = SegmentWriter(ix, _lk=False, **writer_options)
+    lock (the building process holds the index's) and keeps its postings
+    compactly (postings.py)."""
+    writer = TermPoolWriter(ix, _lk=False, **writer_options)
     indexer = ArticleIndexer(writer, chars_dir, lambda: workers.new_name(name_prefix), segment_docs)
     while (batch := workers.jobs.get()) is not None:
         for cid, relpath, article in batch:
