@@ -127,8 +127,7 @@ def jieba_tokens(text: str, cut: Callable[[str], list[str]] = lcut) -> list[str]
 
 
 def _keys(pieces: list[str]) -> list[str]:
-    words = (_token_key(w) for w in pieces)
-    return [w for w in words if w]
+    return [w for w in map(_token_key, pieces) if w]
 
 
 @lru_cache(maxsize=4096)

@@ -200,9 +200,33 @@ def key_with_offsets(text: str, boundaries: bool = True) -> tuple[str, list[int]
     return "".join(kb.chars), kb.offsets
 
 
+class _Pieces(dict):
+    """A str.translate table: each character to its :func:`_key_piece`."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = piece = _key_piece(chr(cp))
+        return piece
+
+
+_PIECES = _Pieces()
+# What _KeyBuilder does, as substitutions over the characters' pieces: an
+# INSIDE_TOKEN character stays between two ASCII letters/digits (``%`` after
+# a digit), else it separates; separators become one space between two
+# ASCII letters/digits and vanish elsewhere; sentence ends fold into one
+# BOUNDARY, none at the start.
+_LOOSE_INSIDE = re.compile(r"(?<![a-z0-9])[./:+-]|[./:+-](?![a-z0-9])|(?<![0-9])%")
+_SPACES = re.compile(" +")
+_LOOSE_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
+_BOUNDARIES = re.compile(BOUNDARY + "+")
+
+
 def key_text(text: str) -> str:
-    """The search key form of a document's ``text`` (see module docstring)."""
-    return key_with_offsets(text)[0]
+    """The search key form of a document's ``text`` (see module docstring):
+    ``key_with_offsets(text)[0]`` without the offsets, in about 60% of its
+    time (tests/test_normalize.py compares the two)."""
+    key = _LOOSE_INSIDE.sub(" ", text.translate(_PIECES))
+    key = _LOOSE_SPACE.sub("", _SPACES.sub(" ", key))
+    return _BOUNDARIES.sub(BOUNDARY, key).lstrip(BOUNDARY)
 
 
 def query_key(text: str) -> str:

@@ -122,3 +122,17 @@ def test_offsets_always_point_into_the_text(text):
     assert len(key) == len(offsets)
     assert all(0 <= i < len(text) for i in offsets)
     assert offsets == sorted(offsets)
+
+
+KEY_ALPHABET = list("党建長乾ab AZ09,.:/+-%（）“”ＧＤ①½ﬁé\u0301\xa0_。!?;\n\r\t％．")
+KEY_ALPHABET += ["\U0001f600"]
+
+
+@given(st.text(alphabet=st.sampled_from(KEY_ALPHABET)))
+def test_key_text_is_the_key_of_key_with_offsets(text):
+    assert key_text(text) == key_with_offsets(text)[0]
+
+
+@given(st.text())
+def test_key_text_is_the_key_of_key_with_offsets_for_any_text(text):
+    assert key_text(text) == key_with_offsets(text)[0]

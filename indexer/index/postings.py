@@ -12,14 +12,21 @@ its ``add_postings`` would, so the segment's files are the same.
 
 The per-document lengths each posting records are read once per field
 into a list, where ``add_postings`` reads them from the column file per
-posting.
+posting. And a word field given its words as a list (workers.py) is counted
+with a Counter, where Whoosh makes a token object per word: the same
+(term, frequency, weight, value) per word, as ``Frequency.word_values``
+computes them.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 
@@ -57,6 +64,23 @@ class TermPoolWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, **kwargs)
         self.pool = TermPool()
+        self.counted = [  # fields are not hashable
+            (field, _counting(field.index, field.format.field_boost))
+            for _, field in self.schema.items()
+            if type(field.format) is Frequency
+        ]
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's add_document, with the word fields counting a list of
+        words directly. The fields' own ``index`` is back before anything
+        can pickle the schema (a table of contents holds it)."""
+        for field, index in self.counted:
+            field.index = index
+        try:
+            super().add_document(**fields)
+        finally:
+            for field, _ in self.counted:
+                del field.index
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -95,3 +119,18 @@ class TermPoolWriter(SegmentWriter):
             return [0] * self.docnum
         get = lengths.doc_field_length_reader(fieldname)
         return [get(docnum) for docnum in range(self.docnum)]
+
+
+def _counting(index: Callable, field_boost: float) -> Callable:
+    """A word field's ``index`` that takes a list of words as Whoosh's
+    ``Frequency.word_values`` would (token boosts 1.0, summed as floats)."""
+
+    def index_words(value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, list) or kwargs:
+            return index(value, **kwargs)
+        return [
+            (word.encode("utf-8"), freq, float(freq) * field_boost, pack_uint(freq))
+            for word, freq in Counter(value).items()
+        ]
+
+    return index_words
