@@ -144,6 +144,8 @@ def recall_lines(engines: dict, limit: int = 5) -> list[str]:
 def render(results: dict) -> str:
     """The printed report: table, target ratios, recall, freshness."""
     corpus, config = results["corpus"], results["config"]
+    if config.get("build_only"):
+        return "\n".join(build_lines(results))
     lines = [
         f"corpus: {corpus['articles']} articles, {corpus['bytes'] / 2**20:.1f} MiB "
         f"(seed {config['seed']}); {len(results['queries'])} queries, "
@@ -182,3 +184,42 @@ def freshness_line(fresh: dict) -> str:
     if fresh["visible_after_reopen"] is not None:
         text += f"; visible after reopening: {fresh['visible_after_reopen']}"
     return text
+
+
+def build_lines(results: dict) -> list[str]:
+    """The report of a --build-only run: each build against jieba's rate."""
+    corpus, config, jieba = results["corpus"], results["config"], results.get("jieba") or {}
+    lines = [
+        f"corpus: {corpus['articles']} articles, {corpus['bytes'] / 2**20:.1f} MiB "
+        f"(seed {config['seed']}); {config['cpus']} CPUs",
+        "load average at start/end: {:.1f}/{:.1f}".format(
+            config["loadavg_at_start"][0], config["loadavg_at_end"][0]
+        ),
+        "",
+        f"{'':<7}{'wall s':>9}{'art/s':>8}{'CPU s':>9}{'art/CPU s':>10}{'idx/corp':>9}",
+    ]
+    for name, e in results["engines"].items():
+        b = e.get("build")
+        if e["status"] != "ok" or not b:
+            lines.append(f"{name:<7}  {e['status']}")
+            continue
+        lines.append(
+            f"{name:<7}{fmt(b['seconds']):>9}{fmt(b['articles_per_s'], '.0f'):>8}"
+            f"{fmt(b['cpu_seconds']):>9}{fmt(b['articles_per_cpu_s'], '.0f'):>10}"
+            f"{fmt(b['index_ratio'], '.2f'):>9}"
+        )
+    if jieba:
+        lines.append(
+            f"{'jieba':<7}{fmt(jieba['seconds']):>9}{fmt(jieba['articles_per_s'], '.0f'):>8}"
+            f"{fmt(jieba['cpu_seconds']):>9}{fmt(jieba['articles_per_cpu_s'], '.0f'):>10}"
+            f"   ({jieba['articles']} articles, {jieba['processes']} processes)"
+        )
+    ratios = results["ratios"]
+    lines += [
+        "",
+        "ours / jieba, articles per second: "
+        + fmt(ratios["ours_rate_over_jieba_rate"], ".3f")
+        + "; per CPU second: "
+        + fmt(ratios["ours_cpu_rate_over_jieba_cpu_rate"], ".3f"),
+    ]
+    return lines

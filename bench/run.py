@@ -100,9 +100,13 @@ def bench_engine(name: str, home: Path, corpus: dict, queries: list[dict], args)
     build = run_phase(
         "build", name, scratch / f"{name}-build.json", 4 * 3600, corpus=home / "corpus", work=work
     )
-    build["articles_per_s"] = corpus["count"] / build["seconds"]
-    build["articles_per_cpu_s"] = corpus["count"] / build["cpu_seconds"]
+    # per article file, as jieba_rate.py counts them (a corpus may hold fewer than --count)
+    build["articles_per_s"] = corpus["articles"] / build["seconds"]
+    build["articles_per_cpu_s"] = corpus["articles"] / build["cpu_seconds"]
     build["index_ratio"] = build["index_bytes"] / corpus["bytes"]
+    if args.build_only:
+        log(f"{name}: {build['seconds']:.1f} s")
+        return {"status": "ok", "build": build, "query": None, "cold_start": None}
     log(f"{name}: {build['seconds']:.1f} s; running {len(queries)} queries ...")
     qfile = scratch / "queries.json"
     qfile.write_text(json.dumps([q["text"] for q in queries], ensure_ascii=False), encoding="utf-8")
@@ -184,6 +188,11 @@ def parse_args(argv: list[str] | None):
         help="only the query mix, on the indexes an earlier run left in <data>/<count>-<seed>/work",
     )
     parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only each engine's build, and jieba's own rate in the same run (no queries)",
+    )
+    parser.add_argument(
         "--jieba-sample",
         type=int,
         default=3000,
@@ -214,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "queries": args.queries,
             "quick": args.quick,
+            "build_only": args.build_only,
             "engines": args.engine_names,
             **environment(),
         },
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{name}: {exc}")
             results["engines"][name] = {"status": "failed", "reason": str(exc)[:3000]}
     ours_ok = results["engines"].get("ours", {}).get("status") == "ok" and not args.queries_only
-    if ours_ok:
+    if ours_ok and not args.build_only:
         results["freshness"] = bench_freshness(home, corpus, args)
     if ours_ok and args.jieba_sample:
         log(f"jieba alone on {os.cpu_count()} cores, {args.jieba_sample} articles ...")

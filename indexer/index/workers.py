@@ -7,23 +7,24 @@ process that indexes it: the words go to Whoosh as they are (a list value
 is indexed without running the analyzer again, with the display text stored
 beside it) and its key terms are counted from the same words.
 
-In a big batch this process only reads and parses files and numbers the
+In a big batch this process reads and parses the files and numbers the
 articles; one worker process per core takes them in batches from a queue,
-each with its own Whoosh segment writer and its own character segments, so
-both cores stay busy until the last batch. Whoosh's own multi-process
-writer runs only its writer in the worker processes, which left the
-segmenting of key terms and the character index to this one.
+each with its own Whoosh segment writer, and sends back the articles' key
+streams, which this process gathers into character segments as a
+sequential build would (writer.py): one segment per SEGMENT_DOCS articles,
+not one per worker, so queries do not pay for more segments. Whoosh's own
+multi-process writer ran only its writer in the worker processes, which
+left segmenting the key terms and the key streams to this one.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from indexer.index import chars
 from indexer.index.postings import TermPoolWriter
 from indexer.index.prepare import prepare_article
 from indexer.models import Article
@@ -36,19 +37,12 @@ Job = tuple[int, str, Article]  # (cid, corpus file, article)
 
 
 class ArticleIndexer:
-    """Adds articles to one Whoosh segment writer and writes their key
-    streams as character segments of ``segment_docs`` articles, each named
-    by ``new_name()``."""
+    """Adds articles to one Whoosh segment writer and hands each one's
+    (cid, key stream) to ``keep``."""
 
-    def __init__(
-        self, writer: Any, chars_dir: Path, new_name: Callable[[], str], segment_docs: int
-    ):
+    def __init__(self, writer: Any, keep: Callable[[int, str], None]):
         self.writer = writer
-        self.chars_dir = chars_dir
-        self.new_name = new_name
-        self.segment_docs = segment_docs
-        self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
-        self.written: list[str] = []  # character segments written
+        self.keep = keep
 
     def add(self, cid: int, relpath: str, a: Article) -> None:
         doc = prepare_article(a)
@@ -70,17 +64,7 @@ class ArticleIndexer:
         if a.date:
             fields["date"] = a.date
         self.writer.add_document(**fields)
-        self.pending.append((cid, doc.stream))
-        if len(self.pending) >= self.segment_docs:
-            self.flush_chars()
-
-    def flush_chars(self) -> None:
-        """Write the pending key streams as a character segment."""
-        if self.pending:
-            name = self.new_name()
-            chars.write_segment(self.chars_dir, name, self.pending)
-            self.written.append(name)
-            self.pending = []
+        self.keep(cid, doc.stream)
 
 
 class WorkerFailed(RuntimeError):
@@ -89,37 +73,25 @@ class WorkerFailed(RuntimeError):
 
 class Workers:
     """``procs`` forked processes indexing the articles given to :meth:`add`
-    into their own Whoosh segments and character segments.
+    into their own Whoosh segments, and sending back their key streams.
 
     Forked, not spawned: jieba's dictionary and the index reach them by
     copy-on-write. A worker dies with the reindex that forked it (store.py's
     fork hook)."""
 
-    def __init__(
-        self,
-        ix: Any,
-        writer_options: dict,
-        procs: int,
-        chars_dir: Path,
-        name_prefix: str,
-        segment_docs: int,
-    ):
+    def __init__(self, ix: Any, writer_options: dict, procs: int):
         ctx = multiprocessing.get_context("fork")
         self.jobs: Any = ctx.Queue(procs * QUEUED_BATCHES)
-        self.results: Any = ctx.Queue()
-        self.numbers: Any = ctx.Value("i", 0)  # character segments named so far
+        self.results: Any = ctx.Queue()  # (cid, key stream) lists, then each one's segment
         self.batch: list[Job] = []
-        args = (ix, writer_options, chars_dir, name_prefix, segment_docs, self)
+        self.received: list[tuple[int, str]] = []
+        self.segments: list[Any] = []
+        self.ended = 0  # workers that have sent their last key streams
+        self.done = 0  # workers that have written their Whoosh segment
+        args = (ix, writer_options, self.jobs, self.results)
         self.processes = [ctx.Process(target=_work, args=args) for _ in range(procs)]
         for process in self.processes:
             process.start()
-
-    def new_name(self, prefix: str) -> str:
-        """The next character segment's name (any process may ask)."""
-        with self.numbers.get_lock():
-            number = self.numbers.value
-            self.numbers.value += 1
-        return f"{prefix}-{number:03d}"
 
     def add(self, cid: int, relpath: str, article: Article) -> None:
         self.batch.append((cid, relpath, article))
@@ -127,27 +99,31 @@ class Workers:
             self._put(self.batch)
             self.batch = []
 
-    def finish(self) -> tuple[list[Any], list[str]]:
-        """Wait for the workers to write everything: their Whoosh segments
-        (to be named in the table of contents) and character segments."""
+    def streams(self) -> list[tuple[int, str]]:
+        """The (cid, key stream) the workers sent back since the last call."""
+        self._receive(block=False)
+        received, self.received = self.received, []
+        return received
+
+    def close(self) -> None:
+        """Hand over the last articles and wait until every key stream is
+        back (in streams()); the workers then write their Whoosh segments."""
         if self.batch:
             self._put(self.batch)
             self.batch = []
         for _ in self.processes:
             self._put(None)
-        segments, names = [], []
-        for _ in self.processes:
-            segment, written = self._get()
-            segments += [segment] if segment is not None else []
-            names += written
+        while self.ended < len(self.processes):
+            self._receive(block=True)
+
+    def finish(self) -> list[Any]:
+        """Wait for the workers' Whoosh segments (to be named in the table of
+        contents) after :meth:`close`."""
+        while self.done < len(self.processes):
+            self._receive(block=True)
         for process in self.processes:
             process.join()
-        return segments, sorted(names)
-
-    @property
-    def named(self) -> int:
-        """How many character segment names were handed out."""
-        return int(self.numbers.value)
+        return self.segments
 
     def kill(self) -> None:
         for process in self.processes:
@@ -159,14 +135,30 @@ class Workers:
             try:
                 return self.jobs.put(item, timeout=POLL_SECONDS)
             except queue.Full:
+                self._receive(block=False)  # the workers may be waiting for room too
                 self._check_alive()
 
-    def _get(self) -> tuple[Any, list[str]]:
+    def _receive(self, block: bool) -> None:
+        """Take what the workers sent: all that is there, or (``block``) at
+        least one message."""
         while True:
             try:
-                return self.results.get(timeout=POLL_SECONDS)
+                kind, value = (
+                    self.results.get(timeout=POLL_SECONDS) if block else (self.results.get_nowait())
+                )
             except queue.Empty:
+                if not block:
+                    return
                 self._check_alive()
+                continue
+            if kind == "streams":
+                self.received += value
+            elif kind == "ended":
+                self.ended += 1
+            else:
+                self.segments += [value] if value is not None else []
+                self.done += 1
+            block = False
 
     def _check_alive(self) -> None:
         failed = [p.exitcode for p in self.processes if p.exitcode not in (None, 0)]
@@ -174,27 +166,24 @@ class Workers:
             raise WorkerFailed(f"a worker process of the build failed (exit {failed[0]})")
 
 
-def _work(
-    ix: Any,
-    writer_options: dict,
-    chars_dir: Path,
-    name_prefix: str,
-    segment_docs: int,
-    workers: Workers,
-) -> None:
-    """A worker process: index batches until told to stop (None), then
-    write everything and report the segments. Its Whoosh writer takes no
-    lock (the building process holds the index's) and keeps its postings
-    compactly (postings.py)."""
+def _work(ix: Any, writer_options: dict, jobs: Any, results: Any) -> None:
+    """A worker process: index batches until told to stop (None), sending
+    back each batch's key streams, then write its Whoosh segment and report
+    it. Its Whoosh writer takes no lock (the building process holds the
+    index's) and keeps its postings compactly (postings.py)."""
+    gc.freeze()  # what it inherited stays out of the collector's passes (and unshared)
     writer = TermPoolWriter(ix, _lk=False, **writer_options)
-    indexer = ArticleIndexer(writer, chars_dir, lambda: workers.new_name(name_prefix), segment_docs)
-    while (batch := workers.jobs.get()) is not None:
+    streams: list[tuple[int, str]] = []
+    indexer = ArticleIndexer(writer, lambda cid, stream: streams.append((cid, stream)))
+    while (batch := jobs.get()) is not None:
         for cid, relpath, article in batch:
             indexer.add(cid, relpath, article)
-    indexer.flush_chars()
+        results.put(("streams", streams))
+        streams = []
+    results.put(("ended", None))
     if writer._added:
         segment = writer._finalize_segment()
     else:
         writer._close_segment()
         segment = None
-    workers.results.put((segment, indexer.written))
+    results.put(("segment", segment))

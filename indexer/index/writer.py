@@ -1,11 +1,9 @@
 """Writing one index generation: Whoosh documents, the character index and
 the per-document arrays readers memory-map, then files.json and manifest.json.
 
-:func:`indexer.index.build.reindex` decides what changed and drives a
-:class:`GenerationWriter` through its phases, timing each one: deletions and
-new documents, ``commit``, ``write_chars``, ``per_document_arrays`` and
-``finish``.
-"""
+:func:`indexer.index.build.reindex` drives a :class:`GenerationWriter` through
+its phases, timing each: deletions and new documents, ``commit``,
+``write_chars``, ``per_document_arrays`` and ``finish``."""
 
 from __future__ import annotations
 
@@ -19,6 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer import places
 from indexer.index import chars
+from indexer.index.forked import ForkedTasks
 from indexer.index.integrity import CHECKSUMS, checksums
 from indexer.index.prepare import PreparedFile
 from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
@@ -32,9 +31,8 @@ log = logging.getLogger(__name__)
 SEGMENT_DOCS = 25_000  # articles per character-index segment
 MAX_SEGMENTS = 8  # more than this, or too many deleted articles: merge them
 MAX_DEAD_SHARE = 0.25
-# Postings per Whoosh block (its default is 128): ranking reads whole posting
-# lists, and each block costs a header, a zlib call and an unpickle.
-POSTING_BLOCK = 1024
+# Postings per Whoosh block (default 128): ranking reads whole posting lists,
+POSTING_BLOCK = 1024  # and each block costs a header, a zlib call and an unpickle
 
 
 class GenerationWriter:
@@ -71,21 +69,18 @@ class GenerationWriter:
         options = dict(limitmb=256, compound=False, codec=W3Codec(blocklimit=POSTING_BLOCK))
         self.writer = self.ix.writer(**options)  # deletions, merges, the table of contents
         self.new_dead: list[int] = []
+        self.pending: list[tuple[int, str]] = []  # (cid, key stream) not yet in a segment
+        self.background = ForkedTasks()  # character segments being written
         self.segments_made = 0  # by this writer: numbers its segments' names
-        self.name_prefix = folder.name.split(".tmp-")[0]
-        # Several processes each write their own segment, kept as they are:
-        # merging them would cost a third of the build (workers.py).
-        self.workers = (
-            Workers(self.ix, options, procs, self.chars_dir, self.name_prefix, SEGMENT_DOCS)
-            if procs > 1
-            else None
-        )
-        self.articles = ArticleIndexer(self.writer, self.chars_dir, self._new_name, SEGMENT_DOCS)
+        # one process per core, each writing a Whoosh segment kept as it is (workers.py)
+        self.workers = Workers(self.ix, options, procs) if procs > 1 else None
+        self.articles = ArticleIndexer(self.writer, self._keep)
 
     def cancel(self) -> None:
         """Abandon the writer (and its worker processes) after an error."""
         if self.workers is not None:
             self.workers.kill()
+        self.background.kill()
         try:
             self.writer.cancel()
         except Exception:  # already committed or half-closed: nothing to stop
@@ -114,6 +109,8 @@ class GenerationWriter:
         self.next_cid += len(pf.docs)
         for cid, article in zip(cids, pf.docs, strict=True):
             (self.workers or self.articles).add(cid, pf.relpath, article)
+        for cid, stream in self.workers.streams() if self.workers else ():
+            self._keep(cid, stream)
         self.files[pf.relpath] = {
             "stat": pf.stat,
             "sha256": pf.sha256,
@@ -127,24 +124,40 @@ class GenerationWriter:
         self.writer.delete_by_term("file", rel)
         self.new_dead.extend(self.files.get(rel, {}).get("cids", []))
 
-    def _new_name(self) -> str:
-        name = f"{self.name_prefix}-{self.segments_made:03d}"
+    def _keep(self, cid: int, stream: str) -> None:
+        self.pending.append((cid, stream))
+        if len(self.pending) >= SEGMENT_DOCS:
+            self._flush_chars(background=True)
+
+    def _flush_chars(self, background: bool = False) -> None:
+        """Write the pending key streams (sorted: workers send them in any
+        order) as a segment; in a big build in a forked process (forked.py)."""
+        if not self.pending:
+            return
+        name = f"{self.folder.name.split('.tmp-')[0]}-{self.segments_made:03d}"
         self.segments_made += 1
-        return name
+        self.pending.sort()
+        if background and self.workers is not None:
+            self.background.start(chars.write_segment, self.chars_dir, name, self.pending)
+        else:
+            chars.write_segment(self.chars_dir, name, self.pending)
+        self.segments.append(name)
+        self.pending = []
 
     def commit(self) -> None:
-        """Have Whoosh write its segments: with worker processes, theirs are
-        added to the table of contents as they are (as Whoosh's own
-        multi-process writer does), beside any merge of older ones."""
+        """Have Whoosh write its segments; the workers' are named in the table
+        of contents as they are, as Whoosh's multi-process writer does."""
         if self.workers is None:
             self.writer.commit()
             return
-        segments, names = self.workers.finish()
-        self.segments += names
-        self.segments_made = self.workers.named
+        self.workers.close()
+        for cid, stream in self.workers.streams():
+            self._keep(cid, stream)
+        self._flush_chars(background=True)  # while the workers write their segments
+        segments = self.workers.finish()
         writer = self.writer
         final = writer._merge_segments(None, None, None) + segments
-        if writer._added:  # a merge of small older segments
+        if writer._added:  # small older segments merged into its own
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
@@ -154,8 +167,8 @@ class GenerationWriter:
     def write_chars(self) -> None:
         """Write the last character segment and record this reindex's dead
         articles, merging the segments when there are too many."""
-        self.articles.flush_chars()
-        self.segments += self.articles.written
+        self._flush_chars()
+        self.background.join()
         self.dead = np.union1d(self.dead, np.array(self.new_dead, dtype=np.int64))
         self._compact_chars()
 
@@ -173,9 +186,8 @@ class GenerationWriter:
         live = chars.take_streams(self.chars_dir, merged, self.dead, self.next_cid)
         self.segments = [s for s in self.segments if s not in merged]
         for start in range(0, len(live), SEGMENT_DOCS):
-            name = self._new_name()
-            chars.write_segment(self.chars_dir, name, live[start : start + SEGMENT_DOCS])
-            self.segments.append(name)
+            self.pending = live[start : start + SEGMENT_DOCS]
+            self._flush_chars()
 
     def per_document_arrays(self) -> tuple[np.ndarray, int]:
         """Arrays readers memory-map instead of asking Whoosh per document:
