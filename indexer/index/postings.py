@@ -63,7 +63,7 @@ class TermPoolWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, **kwargs)
-        self.pool = TermPool()
+        self.pool = TermPool()  # type: ignore[assignment]  # stands in for Whoosh's pool
         self.counted = [  # fields are not hashable
             (field, _counting(field.index, field.format.field_boost))
             for _, field in self.schema.items()
