@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     home, corpus = ensure_corpus(args.data, args.count, args.seed)
     corpus["articles"] = len(article_paths(home / "corpus"))
     corpus["bytes"] = tree_bytes(home / "corpus")
-    queries = ensure_queries(home, args.queries, args.seed)
+    # a build needs no queries (their truth is a pass over the whole corpus)
+    queries = [] if args.build_only else ensure_queries(home, args.queries, args.seed)
     results: dict = {
         "config": {
             "count": args.count,
