@@ -25,11 +25,9 @@ import math
 
 import jieba
 
-# jieba's own expressions: runs it segments, separators it keeps whole, and
-# the single ASCII letters or digits it joins into one word.
+# jieba's own expressions: runs it segments, and separators it keeps whole.
 _HAN = jieba.re_han_default
 _SKIP = jieba.re_skip_default
-_ENG = jieba.re_eng
 
 
 class _LogProbabilities(dict):
@@ -54,10 +52,12 @@ def lcut(text: str) -> list[str]:
     """The words of ``text``, exactly as ``jieba.lcut(text, HMM=False)``."""
     jieba.dt.check_initialized()
     words: list[str] = []
-    for block in _HAN.split(text):
+    # split() keeps the runs (its one group) at odd places, what is between
+    # them at even ones: jieba's re_han.match(block) without matching again
+    for i, block in enumerate(_HAN.split(text)):
         if not block:
             continue
-        if _HAN.match(block):
+        if i % 2:
             words += _cut_block(block)
         else:
             for piece in _SKIP.split(block):
@@ -108,7 +108,7 @@ def _join_ascii(sentence: str, ends: list[int]) -> list[str]:
     while x < n:
         y = ends[x] + 1
         word = sentence[x:y]
-        if y - x == 1 and _ENG.match(word):
+        if y - x == 1 and word.isascii() and word.isalnum():  # jieba's re_eng
             buf += word
         else:
             if buf:
