@@ -35,6 +35,7 @@ needs no new build:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ from loadclients import Client
 from loadreport import latency_ms
 from servers import (
     LISTENING,
+    ROOT,
     Gunicorn,
     alive,
     start_gunicorn,
@@ -57,9 +59,17 @@ from servers import (
 )
 
 CORES = len(os.sched_getaffinity(0))
-OURS_WORKERS = 2 * CORES + 1  # gunicorn.conf.py's default, what make serve-prod runs
 QUERY_MIX = 200
 VARIANTS = 64  # forms of each query, so that answers are rarely repeated (see above)
+
+
+def serve_prod_workers() -> int:
+    """gunicorn.conf.py's default worker count: what ``make serve-prod`` runs."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    assert spec is not None and spec.loader is not None
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    return conf.default_workers()
 
 
 def log(message: str) -> None:
@@ -195,7 +205,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--single", type=float, default=15.0, help="seconds with one client")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up load")
     parser.add_argument(
-        "--workers", type=int, default=OURS_WORKERS, help="our gunicorn workers (default: its own)"
+        "--workers", type=int, default=serve_prod_workers(), help="our gunicorn workers"
     )
     parser.add_argument("--cached", action="store_true", help="ask the mix as it is (see above)")
     parser.add_argument("--engines", default="ours,fts5", help="comma-separated: ours,fts5")
