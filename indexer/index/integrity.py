@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from indexer.index.store import GenerationFiles
@@ -70,23 +71,33 @@ def damage(folder: Path, manifest: dict, verified: Verified | None = None) -> li
     """How the generation in ``folder`` differs from what its manifest
     recorded: one line per missing, changed or unexpected file; [] when
     whole. A generation written before checksums were recorded has none to
-    compare. ``verified`` remembers files already found whole."""
+    compare. ``verified`` remembers files already found whole.
+
+    The files are hashed on every core at once (hashlib lets go of the GIL
+    while it reads and hashes): opening a 100,000-article index hashes its
+    1.7 GB, most of a new process's time to its first result."""
     recorded: dict = manifest.get(CHECKSUMS) or {}
     if not recorded:
         return []
-    problems = []
+    problems, to_hash = [], []
     for rel, (size, digest) in sorted(recorded.items()):
-        path = folder / rel
         try:
-            st = path.stat()
+            st = (folder / rel).stat()
         except OSError:
             problems.append(f"{rel} is missing")
             continue
         key = (st.st_ino, st.st_size, st.st_mtime_ns, digest)
         if verified is not None and key in verified:
             continue
-        if st.st_size != size or file_sha256(path) != digest:
+        if st.st_size != size:
             problems.append(f"{rel} changed since it was written")
-        elif verified is not None:
-            verified.add(key)
-    return problems
+        else:
+            to_hash.append((rel, key))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        digests = pool.map(file_sha256, [folder / rel for rel, _ in to_hash])
+        for (rel, key), found in zip(to_hash, digests, strict=True):
+            if found != key[3]:
+                problems.append(f"{rel} changed since it was written")
+            elif verified is not None:
+                verified.add(key)
+    return sorted(problems)
