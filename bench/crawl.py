@@ -22,6 +22,7 @@ import random
 import socket
 import tempfile
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -53,6 +54,13 @@ def make_site(count: int, seed: int = 1) -> dict[str, bytes]:
             f'<div class="TRS_Editor">{body}</div>',
         )
         by_column[column].append((path, title))
+    return {**pages, **list_pages(by_column)}
+
+
+def list_pages(by_column: dict[str, list[tuple[str, str]]]) -> dict[str, bytes]:
+    """Path -> page of the home page and of each column's lists of its
+    [(url path, link text)], PER_PAGE links a page with 下一页 to the next."""
+    pages: dict[str, bytes] = {}
     for column, posts in by_column.items():
         chunks = [posts[i : i + PER_PAGE] for i in range(0, len(posts), PER_PAGE)] or [[]]
         for i, chunk in enumerate(chunks):
@@ -73,9 +81,26 @@ def page(title: str, content: str) -> bytes:
     ).encode()
 
 
-def serve(pages: dict[str, bytes], port_queue) -> None:
-    """Serve ``pages`` with ETags and 304s until killed (runs in a child process)."""
-    etags = {p: '"' + hashlib.sha1(b).hexdigest()[:16] + '"' for p, b in pages.items()}
+def body_etag(body: bytes) -> str:
+    return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+
+
+# What a server finds at a path: its ETag and how to read its body (only
+# read when the client's copy is not current).
+Found = tuple[str, Callable[[], bytes]]
+
+
+def serve(
+    pages: dict[str, bytes], port_queue, more: Callable[[str], Found | None] | None = None
+) -> None:
+    """Serve ``pages``, and what ``more`` finds at any other path, with ETags
+    and 304s until killed (runs in a child process)."""
+    etags = {p: body_etag(b) for p, b in pages.items()}
+
+    def find(path: str) -> Found | None:
+        if path in pages:
+            return etags[path], lambda: pages[path]
+        return more(path) if more is not None else None
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -91,22 +116,19 @@ def serve(pages: dict[str, bytes], port_queue) -> None:
 
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
-            path = path + "index.html" if path.endswith("/") else path
-            body = pages.get(path)
-            if body is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if self.headers.get("If-None-Match") == etags[path]:
-                self.send_response(304)
-                self.send_header("ETag", etags[path])
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("ETag", etags[path])
+            found = find(path + "index.html" if path.endswith("/") else path)
+            if found is None:
+                self.answer(404, b"", {})
+            elif self.headers.get("If-None-Match") == found[0]:
+                self.answer(304, b"", {"ETag": found[0]})
+            else:
+                content_type = "text/html; charset=utf-8"
+                self.answer(200, found[1](), {"ETag": found[0], "Content-Type": content_type})
+
+        def answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -22,23 +22,21 @@ revalidation (the 200 known pages checked longest ago, answered 304).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import multiprocessing
 import os
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
 from pathlib import Path
 
 from articles import parse_article
-from crawl import COLUMNS, PER_PAGE, page
+from crawl import COLUMNS, Found, body_etag, list_pages, page, serve
 from freshness import copy_experiment
 from generate import make_article
 
@@ -75,22 +73,12 @@ def article_html(text: str) -> bytes:
 def site_lists(articles: list[tuple[str, str]]) -> dict[str, bytes]:
     """Path -> page of the home page and the column lists of ``articles``
     [(url path, link text)], newest first."""
-    pages = {}
     names = list(COLUMNS)
     by_column: dict[str, list[tuple[str, str]]] = {c: [] for c in names}
     for path, text in articles:
         number = int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0)
         by_column[names[number % len(names)]].append((path, text))
-    for column, posts in by_column.items():
-        chunks = [posts[i : i + PER_PAGE] for i in range(0, len(posts), PER_PAGE)] or [[]]
-        for i, chunk in enumerate(chunks):
-            items = "".join(f'<li><a href="{p}">{t}</a></li>' for p, t in chunk)
-            more = f'<a href="index_{i + 1}.html">下一页</a>' if i + 1 < len(chunks) else ""
-            name = "index.html" if i == 0 else f"index_{i}.html"
-            pages[f"/{column}/{name}"] = page(COLUMNS[column], f"<ul>{items}</ul>{more}")
-    nav = "".join(f'<a href="/{c}/">{name}</a>' for c, name in COLUMNS.items())
-    pages["/index.html"] = page("西双版纳先锋", nav)
-    return pages
+    return list_pages(by_column)
 
 
 def file_etag(path: Path) -> str:
@@ -98,52 +86,12 @@ def file_etag(path: Path) -> str:
     return f'"{st.st_mtime_ns:x}-{st.st_size:x}"'
 
 
-def body_etag(body: bytes) -> str:
-    return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-
-
-def serve(corpus: Path, pages: dict[str, bytes], port_queue) -> None:
-    """Serve the lists and new articles in ``pages`` and the corpus's articles,
-    with ETags and 304s, until killed (runs in a child process)."""
-    etags = {p: body_etag(b) for p, b in pages.items()}
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:
-            pass
-
-        def setup(self) -> None:
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:
-            path = self.path.split("?")[0]
-            path = path + "index.html" if path.endswith("/") else path
-            body, etag = pages.get(path), etags.get(path)
-            source = corpus / (path.lstrip("/").rsplit(".", 1)[0] + ".txt")
-            if body is None and path.endswith(".html") and source.is_file():
-                etag = file_etag(source)
-                if self.headers.get("If-None-Match") != etag:
-                    body = article_html(source.read_text(encoding="utf-8"))
-            if etag is None:
-                self.answer(404, b"", {})
-            elif self.headers.get("If-None-Match") == etag:
-                self.answer(304, b"", {"ETag": etag})
-            else:
-                self.answer(200, body or b"", {"ETag": etag, "Content-Type": "text/html"})
-
-        def answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    port_queue.put(server.server_port)
-    server.serve_forever()
+def corpus_page(corpus: Path, path: str) -> Found | None:
+    """The article page of the corpus file behind ``path``, if there is one."""
+    source = corpus / (path.lstrip("/").rsplit(".", 1)[0] + ".txt")
+    if not path.endswith(".html") or not source.is_file():
+        return None
+    return file_etag(source), lambda: article_html(source.read_text(encoding="utf-8"))
 
 
 def seed_state(corpus: Path, base: str, site: str, known: list[str], lists: dict[str, bytes]):
@@ -226,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     entries = [(article_path(rel), f"文章{rel}") for rel in known]
     ports: multiprocessing.Queue = multiprocessing.Queue()
     pages = {**site_lists([(p, f"新文章{p}") for p in new_pages] + entries), **new_pages}
-    server = multiprocessing.Process(target=serve, args=(corpus, pages, ports), daemon=True)
+    more = partial(corpus_page, corpus)
+    server = multiprocessing.Process(target=serve, args=(pages, ports, more), daemon=True)
     server.start()
     try:
         port = ports.get(timeout=60)
