@@ -108,27 +108,14 @@ def bench_engine(name: str, home: Path, corpus: dict, queries: list[dict], args)
         log(f"{name}: {build['seconds']:.1f} s")
         return {"status": "ok", "build": build, "query": None, "cold_start": None}
     log(f"{name}: {build['seconds']:.1f} s; running {len(queries)} queries ...")
-    qfile = scratch / "queries.json"
-    qfile.write_text(json.dumps([q["text"] for q in queries], ensure_ascii=False), encoding="utf-8")
-    raw = run_phase("query", name, scratch / f"{name}-query.json", 3600, work=work, queries=qfile)
-    query = report.summarise_queries(queries, raw["results"])
-    query.update(open_seconds=raw["open_seconds"], rss=raw["rss"])
+    result = query_phase(name, work, queries, scratch)
     log(f"{name}: cold start x{args.cold_runs} ...")
-    return {
-        "status": "ok",
-        "build": build,
-        "query": query,
-        "cold_start": cold_start(name, work, args.cold_runs),
-        "per_query": [{k: r[k] for k in ("ms", "total", "ids")} for r in raw["results"]],
-    }
+    return {**result, "build": build, "cold_start": cold_start(name, work, args.cold_runs)}
 
 
-def bench_queries(name: str, work: Path, queries: list[dict], scratch: Path) -> dict:
-    """The query phase alone, on the index an earlier run built in ``work``
-    (a 100,000-article build takes twenty minutes); nothing is written there."""
-    if not work.exists():
-        raise PhaseError(f"no index at {work}: run without --queries-only first")
-    log(f"{name}: running {len(queries)} queries on {work} ...")
+def query_phase(name: str, work: Path, queries: list[dict], scratch: Path) -> dict:
+    """The query mix on the index in ``work``, in a fresh process: the
+    engine's result without build or cold-start figures."""
     qfile = scratch / "queries.json"
     qfile.write_text(json.dumps([q["text"] for q in queries], ensure_ascii=False), encoding="utf-8")
     raw = run_phase("query", name, scratch / f"{name}-query.json", 3600, work=work, queries=qfile)
@@ -141,6 +128,15 @@ def bench_queries(name: str, work: Path, queries: list[dict], scratch: Path) -> 
         "cold_start": None,
         "per_query": [{k: r[k] for k in ("ms", "total", "ids")} for r in raw["results"]],
     }
+
+
+def bench_queries(name: str, work: Path, queries: list[dict], scratch: Path) -> dict:
+    """The query phase alone, on the index an earlier run built in ``work``
+    (a 100,000-article build takes twenty minutes); nothing is written there."""
+    if not work.exists():
+        raise PhaseError(f"no index at {work}: run without --queries-only first")
+    log(f"{name}: running {len(queries)} queries on {work} ...")
+    return query_phase(name, work, queries, scratch)
 
 
 def bench_freshness(home: Path, corpus: dict, args) -> dict:
