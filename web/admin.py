@@ -102,6 +102,10 @@ class Outcome:
     status: int = 200
     at: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
 
+    def reject(self, name: str, reason: str) -> None:
+        """Record one item the action refused, by name, with why."""
+        self.rejected.append({"name": name, "reason": reason})
+
 
 @dataclass
 class AdminState:
@@ -222,9 +226,9 @@ def upload():
                 save_upload(current_app.config["CORPUS_DIR"], f.filename or "", data)
             )
         except UploadError as e:
-            outcome.rejected.append({"name": e.name, "reason": e.reason})
+            outcome.reject(e.name, e.reason)
     if not files:
-        outcome.rejected.append({"name": "", "reason": "没有选择文件"})
+        outcome.reject("", "没有选择文件")
     return finish_saving(outcome)
 
 
@@ -237,7 +241,7 @@ def paste():
     try:
         outcome.saved.append(save_pasted(current_app.config["CORPUS_DIR"], *fields))
     except UploadError as e:
-        outcome.rejected.append({"name": e.name, "reason": e.reason})
+        outcome.reject(e.name, e.reason)
     return finish_saving(outcome)
 
 

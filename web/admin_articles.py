@@ -49,7 +49,7 @@ def delete():
     try:
         outcome.saved.append(remove_file(current_app.config["CORPUS_DIR"], name))
     except UploadError as e:
-        outcome.rejected.append({"name": e.name, "reason": e.reason})
+        outcome.reject(e.name, e.reason)
     return finish(outcome)
 
 
@@ -69,7 +69,7 @@ def replace():
             replace_file(current_app.config["CORPUS_DIR"], name, upload.filename, data)
         )
     except UploadError as e:
-        outcome.rejected.append({"name": e.name, "reason": e.reason})
+        outcome.reject(e.name, e.reason)
     return finish(outcome)
 
 
