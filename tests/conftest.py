@@ -111,6 +111,19 @@ def app(index_dir, session_corpus_dir):
     close_app(app)
 
 
+@pytest.fixture
+def own_app(index_dir, tmp_path):
+    """The app over its own copy of the index, so that the query log it
+    keeps beside the index starts empty and is this test's alone."""
+    from search_app import create_app
+
+    index = tmp_path / "site" / "index"
+    shutil.copytree(index_dir, index)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "QUERY_LOG": None})
+    yield app
+    close_app(app)
+
+
 def close_app(app) -> None:
     """Close what an app opened: its index and its query log (once its
     start-up warm-up is done with the index)."""

@@ -5,16 +5,14 @@ distinct queries, and searches that would wait for the log file."""
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import threading
 from contextlib import closing
 
 import pytest
-from conftest import close_app, reader_search
+from conftest import reader_search
 
 from indexer import querylog
-from search_app import create_app
 
 
 def hot_on_home(client) -> list[str]:
@@ -22,38 +20,29 @@ def hot_on_home(client) -> list[str]:
     return re.findall(r'<a class="hot-query" href="[^"]+">([^<]+)</a>', home)
 
 
-@pytest.fixture
-def site(index_dir, tmp_path):
-    index = tmp_path / "site" / "index"
-    shutil.copytree(index_dir, index)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "QUERY_LOG": None})
-    yield app
-    close_app(app)
-
-
 @pytest.mark.parametrize(
     "q",
     ["强边固防 OR 加微信领红包", "强边固防 -加微信领红包", '"强边固防" 加微信', "title:强边固防 x"],
 )
-def test_a_query_with_operators_never_becomes_hot(site, q):
-    client = site.test_client()
+def test_a_query_with_operators_never_becomes_hot(own_app, q):
+    client = own_app.test_client()
     for reader in range(3):
         assert reader_search(client, q, reader).status_code == 200
         reader_search(client, "基层治理", reader)
     assert hot_on_home(client) == ["基层治理"]
 
 
-def test_rows_logged_before_the_fix_are_not_shown_either(site):
-    log = site.extensions["query_log"]
+def test_rows_logged_before_the_fix_are_not_shown_either(own_app):
+    log = own_app.extensions["query_log"]
     for _ in range(3):
         log.record("强边固防 OR 加微信领红包", 5)
         log.record("强边固防", 5)
-    assert hot_on_home(site.test_client()) == ["强边固防"]
+    assert hot_on_home(own_app.test_client()) == ["强边固防"]
 
 
-def test_the_hot_list_is_worked_out_once_a_minute(site, monkeypatch):
-    site.config["HOT_CACHE_SECONDS"] = 60
-    client = site.test_client()
+def test_the_hot_list_is_worked_out_once_a_minute(own_app, monkeypatch):
+    own_app.config["HOT_CACHE_SECONDS"] = 60
+    client = own_app.test_client()
     calls = []
     real = querylog.QueryLog.hot
     monkeypatch.setattr(
@@ -66,10 +55,10 @@ def test_the_hot_list_is_worked_out_once_a_minute(site, monkeypatch):
     assert len(calls) == 1  # four home pages read nothing
 
 
-def test_a_search_never_waits_for_the_log_file(site, monkeypatch):
+def test_a_search_never_waits_for_the_log_file(own_app, monkeypatch):
     """Another process holds the log locked: the search is answered and
     counted later; nothing in the request touched SQLite."""
-    log = site.extensions["query_log"]
+    log = own_app.extensions["query_log"]
     request_thread = threading.current_thread()
     in_request = []
     real = querylog.QueryLog._run
@@ -83,7 +72,7 @@ def test_a_search_never_waits_for_the_log_file(site, monkeypatch):
     )
     with closing(sqlite3.connect(log.path, isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")
-        assert reader_search(site.test_client(), "强边固防").status_code == 200
+        assert reader_search(own_app.test_client(), "强边固防").status_code == 200
         other.execute("COMMIT")
     assert True not in in_request
     log.flush()

@@ -20,17 +20,7 @@ def hot_on_home(client) -> list[tuple[str, str]]:
     )
 
 
-@pytest.fixture
-def site(index_dir, tmp_path):
-    """The app over its own copy of the index, with the default query log."""
-    index = tmp_path / "site" / "index"
-    shutil.copytree(index_dir, index)
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index), "QUERY_LOG": None})
-    yield app
-    close_app(app)
-
-
-def test_each_index_keeps_its_own_log_beside_it(site, index_dir, tmp_path):
+def test_each_index_keeps_its_own_log_beside_it(own_app, index_dir, tmp_path):
     demo_index = tmp_path / "demo" / "index"
     shutil.copytree(index_dir, demo_index)
     demo = create_app({"TESTING": True, "INDEX_DIR": str(demo_index), "QUERY_LOG": None})
@@ -38,23 +28,23 @@ def test_each_index_keeps_its_own_log_beside_it(site, index_dir, tmp_path):
         for reader in range(3):
             reader_search(demo.test_client(), "强边固防", reader)
         assert hot_on_home(demo.test_client()) == [("强边固防", "3")]
-        assert hot_on_home(site.test_client()) == []  # the demo's searches stay in the demo
+        assert hot_on_home(own_app.test_client()) == []  # the demo's searches stay in the demo
     finally:
         close_app(demo)
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
         "index",
         "index.querylog.sqlite",
     ]
-    assert site.extensions["query_log"].path == tmp_path / "site" / "index.querylog.sqlite"
+    assert own_app.extensions["query_log"].path == tmp_path / "site" / "index.querylog.sqlite"
 
 
-def test_a_reader_repeating_a_search_counts_once(site):
-    client = site.test_client()
+def test_a_reader_repeating_a_search_counts_once(own_app):
+    client = own_app.test_client()
     for _ in range(3):
         reader_search(client, "强边固防", reader=1)  # reloads, back and forth
     reader_search(client, "强边固防", reader=2)
     reader_search(client, "基层治理", reader=1)
-    assert site.extensions["query_log"].hot(min_count=1) == [("强边固防", 2), ("基层治理", 1)]
+    assert own_app.extensions["query_log"].hot(min_count=1) == [("强边固防", 2), ("基层治理", 1)]
 
 
 @pytest.mark.parametrize(
@@ -73,8 +63,8 @@ def test_a_reader_repeating_a_search_counts_once(site):
         {"agent": ""},
     ],
 )
-def test_searches_not_typed_by_readers_do_not_count(site, how):
-    client = site.test_client()
+def test_searches_not_typed_by_readers_do_not_count(own_app, how):
+    client = own_app.test_client()
     headers = {"User-Agent": how.get("agent", BROWSER_AGENT), **how.get("headers", {})}
     for reader in range(3):
         response = client.get(
@@ -84,23 +74,23 @@ def test_searches_not_typed_by_readers_do_not_count(site, how):
             environ_base={"REMOTE_ADDR": f"10.1.0.{reader}"},
         )
         assert response.status_code == 200
-    assert site.extensions["query_log"].hot(min_count=1) == []
+    assert own_app.extensions["query_log"].hot(min_count=1) == []
 
 
-def test_the_log_holds_no_address_or_agent(site):
+def test_the_log_holds_no_address_or_agent(own_app):
     for reader in range(2):
-        reader_search(site.test_client(), "强边固防", reader)
-    stored = site.extensions["query_log"].path.read_bytes()
+        reader_search(own_app.test_client(), "强边固防", reader)
+    stored = own_app.extensions["query_log"].path.read_bytes()
     assert b"10.0." not in stored and b"Mozilla" not in stored and b"Chrome" not in stored
 
 
-def test_a_hot_search_that_finds_nothing_now_is_not_shown(site):
-    with indexer.QueryLog(site.extensions["query_log"].path) as log:
+def test_a_hot_search_that_finds_nothing_now_is_not_shown(own_app):
+    with indexer.QueryLog(own_app.extensions["query_log"].path) as log:
         for _ in range(5):
             log.record("已删除的专题", 3)  # found articles then; they are gone now
         for _ in range(2):
             log.record("强边固防", 2)
-    assert hot_on_home(site.test_client()) == [("强边固防", "2")]
+    assert hot_on_home(own_app.test_client()) == [("强边固防", "2")]
 
 
 def test_once_per_day_forgets_at_midnight_and_is_bounded():
@@ -116,13 +106,13 @@ def test_once_per_day_forgets_at_midnight_and_is_bounded():
     ] == [True, False, True, True, False, True]
 
 
-def test_the_first_search_finds_the_vocabulary_loaded(site):
+def test_the_first_search_finds_the_vocabulary_loaded(own_app):
     """The start-up warm-up (a thread) loads the vocabulary, so the first
     reader does not wait for it."""
-    site.extensions["warm_up"].join()
-    with site.extensions["search_index"].searcher() as (generation, _):
+    own_app.extensions["warm_up"].join()
+    with own_app.extensions["search_index"].searcher() as (generation, _):
         assert generation._vocabulary is not None
-    cold = create_app({"TESTING": True, "INDEX_DIR": site.config["INDEX_DIR"], "WARM_UP": False})
+    cold = create_app({"TESTING": True, "INDEX_DIR": own_app.config["INDEX_DIR"], "WARM_UP": False})
     try:
         assert "warm_up" not in cold.extensions
     finally:
