@@ -26,10 +26,10 @@ WARM_UP_QUERY = "党建"  # any word: what matters is that every code path runs 
 
 
 def init_app(app: Flask) -> None:
-    """Load jieba, open the synonyms, the query log and the index (building
-    the index first when it is missing and the app may)."""
+    """Open the synonyms, the query log and the index (building the index
+    first when it is missing and the app may). Opening or building the index
+    loads jieba, its cache in the index folder (store.warm_up)."""
     config = app.config
-    indexer.warm_up(config["INDEX_DIR"])  # jieba's dictionary, loaded once
     app.extensions["synonyms"] = indexer.SynonymFile(
         config["SYNONYMS_FILE"], config["SYNONYMS_LOCAL"] or None
     )
