@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import weakref
 from pathlib import Path
 
 from flask import Flask, current_app, request
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
     if config["BUILD_IF_MISSING"]:
         build_missing_index(app)
     try:
-        app.extensions["search_index"] = indexer.open_index(config["INDEX_DIR"])
+        _keep_index(app, indexer.open_index(config["INDEX_DIR"]))
     except IndexMissingError as e:
         app.logger.warning("%s", e)  # requests get a 503 until the index is built
 
@@ -103,10 +104,20 @@ def get_index() -> indexer.SearchIndex:
     if ext["search_index"] is None:
         with ext["search_index_lock"]:
             if ext["search_index"] is None:
-                ext["search_index"] = indexer.open_index(current_app.config["INDEX_DIR"])
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                _keep_index(app, indexer.open_index(app.config["INDEX_DIR"]))
     ix = ext["search_index"]
     ix.refresh()
     return ix
+
+
+def _keep_index(app: Flask, ix: indexer.SearchIndex) -> None:
+    """Make ``ix`` the app's index, its files closed when the app is dropped.
+    An app is freed as a reference cycle, all at once, and the files' own
+    finalizers would otherwise find them still open (tests make many apps;
+    a server makes one, which lives as long as its process)."""
+    app.extensions["search_index"] = ix
+    weakref.finalize(app, ix.close)
 
 
 def documents() -> int | None:

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from indexer import places
 from indexer.errors import CorpusEmptyError
+from indexer.index.layout import GenerationFiles
 from indexer.index.prepare import prepare_file
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
-    GenerationFiles,
     current_generation,
     generation_name,
     generation_number,
@@ -236,6 +236,8 @@ def _finish(writer: GenerationWriter, report: ReindexReport, prev: Path | None) 
     with _timed("wrote per-document arrays"):
         docmap, documents = writer.per_document_arrays()
     report.documents = documents
+    with _timed("wrote common words' postings"):
+        writer.word_arrays()
     with _timed("wrote the vocabulary"):
         writer.write_vocabulary(prev)
     with _timed("wrote files.json and the manifest"):

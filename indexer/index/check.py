@@ -25,7 +25,8 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.errors import IndexMissingError
 from indexer.index.chars import CharIndex
 from indexer.index.integrity import damage
-from indexer.index.store import GenerationFiles, current_generation, read_json
+from indexer.index.layout import GenerationFiles
+from indexer.index.store import current_generation, read_json
 from indexer.ingest.corpus import file_hash, scan_corpus
 from indexer.models import FileFailure, listed
 

@@ -19,7 +19,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from indexer.index.store import GenerationFiles
+from indexer.index.layout import GenerationFiles
 
 CHECKSUMS = "checksums"  # manifest key: relative path -> [size, sha256]
 # Files of a generation folder that are not the generation's content.

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import IndexMissingError, PublishError
+from indexer.index.layout import GenerationFiles
 from indexer.index.store import (
     CURRENT,
-    GenerationFiles,
     current_generation,
     generation_number,
     prune,

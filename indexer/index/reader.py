@@ -22,15 +22,16 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from indexer.errors import IndexDamagedError, IndexMissingError
+from indexer.index import heap, wordarrays
 from indexer.index.chars import CharIndex
 from indexer.index.integrity import Verified, damage
 from indexer.index.inuse import hold_for_reading
+from indexer.index.layout import GenerationFiles
 from indexer.index.lru import LRU
 from indexer.index.ranking import PostingsCache
 from indexer.index.schema import SCHEMA_VERSION
 from indexer.index.store import (
     CURRENT,
-    GenerationFiles,
     published_generations,
     read_json,
     warm_up,
@@ -91,7 +92,7 @@ class Generation:
             self.places = np.load(files.path(files.PLACES), mmap_mode="r")
         else:
             self.places = np.zeros(len(self.dates), dtype=np.int32)
-        self.postings = PostingsCache()
+        self.postings = PostingsCache(wordarrays.load_all(files))
         # whole answers of the search layer (engine.py), each with its size
         self.answers = LRU(ANSWERS, ANSWERS_BYTES, lambda entry: entry.size)
         self._vocabulary: Vocabulary | None = None
@@ -172,6 +173,7 @@ class SearchIndex:
         self.problem: str | None = None  # why the current generation is not served
         warm_up(self.index_dir)
         self.generation = self._open_best()
+        heap.settle()
 
     def _open_best(self) -> Generation:
         """The current generation or, when it is damaged, the newest whole one
@@ -245,6 +247,7 @@ class SearchIndex:
                 return False
             old, self.generation, self.problem = self.generation, new, None
         old.retire()
+        heap.settle()
         return True
 
     def status(self) -> dict:

@@ -1,9 +1,11 @@
-"""Writing one index generation: Whoosh documents, the character index and
-the per-document arrays readers memory-map, then files.json and manifest.json.
+"""Writing one index generation: Whoosh documents, the character index, the
+arrays readers memory-map (per document and per common word), then files.json
+and manifest.json.
 
 :func:`indexer.index.build.reindex` drives a :class:`GenerationWriter` through
 its phases, timing each: deletions and new documents, ``commit``,
-``write_chars``, ``per_document_arrays`` and ``finish``."""
+``write_chars``, ``per_document_arrays``, ``word_arrays``, ``write_vocabulary``
+and ``finish``."""
 
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
 from indexer import places
-from indexer.index import chars
+from indexer.index import chars, docarrays, wordarrays
 from indexer.index.forked import ForkedTasks
 from indexer.index.integrity import CHECKSUMS, checksums
+from indexer.index.layout import GenerationFiles
 from indexer.index.prepare import PreparedFile
-from indexer.index.schema import RANKED_FIELDS, SCHEMA_VERSION, make_schema
-from indexer.index.store import GenerationFiles, write_json
+from indexer.index.schema import SCHEMA_VERSION, make_schema
+from indexer.index.store import write_json
 from indexer.index.workers import ArticleIndexer, Workers
 from indexer.models import FileFailure, ReindexReport
 from indexer.vocab.build import write_vocabulary
@@ -190,70 +193,24 @@ class GenerationWriter:
             self._flush_chars()
 
     def per_document_arrays(self) -> tuple[np.ndarray, int]:
-        """Arrays readers memory-map instead of asking Whoosh per document:
-        cid -> docnum (docmap.npy, returned), and per docnum the field lengths
-        BM25F needs (field_lengths.npy), the date as YYYYMMDD (dates.npy) and
-        the column as a number (columns.npy) into column_names.npy and the
-        bit mask of the counties it names (places.npy), for filters and facets.
+        """The arrays readers memory-map instead of asking Whoosh per
+        document (docarrays.py); returns the docmap and the live documents."""
+        return docarrays.write(self.ix, self.out, self.next_cid)
 
-        A Whoosh segment never changes once written, so its part is computed
-        once and kept beside it (``seg-<id>.npz``); an incremental reindex
-        only reads the documents of its new segment."""
-        docmap = np.full(max(self.next_cid, 1), -1, dtype=np.int64)
-        with self.ix.reader() as reader:
-            count = reader.doc_count_all()
-            lengths = np.zeros((max(count, 1), len(RANKED_FIELDS)), dtype=np.float32)
-            dates = np.zeros(max(count, 1), dtype=np.int32)
-            columns = np.full(max(count, 1), "", dtype=object)
-            masks = np.zeros(max(count, 1), dtype=np.int32)
-            leaves = reader.leaf_readers() if count else []
-            for leaf, offset in leaves:
-                seg = self._segment_arrays(leaf)
-                cids, end = seg["cids"], offset + len(seg["cids"])
-                lengths[offset:end], dates[offset:end] = seg["lengths"], seg["dates"]
-                columns[offset:end], masks[offset:end] = seg["columns"], seg["places"]
-                live = np.ones(len(cids), dtype=bool)
-                if leaf.has_deletions():
-                    live[list(leaf.segment().deleted_docs())] = False
-                docmap[cids[live]] = offset + np.flatnonzero(live)
-            self._drop_unused_segment_arrays({leaf.segment().segment_id() for leaf, _ in leaves})
+    def word_arrays(self) -> None:
+        """The common words' postings of each Whoosh segment that has none
+        yet, as arrays readers memory-map (wordarrays.py): in a full build
+        the workers' segments, in an incremental one only its new segment."""
         out = self.out
-        np.save(out.path(out.FIELD_LENGTHS), lengths)
-        np.save(out.path(out.DATES), dates)
-        names, codes = np.unique(columns.astype(str), return_inverse=True)
-        np.save(out.path(out.COLUMNS), codes.astype(np.int32))
-        np.save(out.path(out.COLUMN_NAMES), names)
-        np.save(out.path(out.PLACES), masks)
-        return docmap, int(np.count_nonzero(docmap >= 0))
-
-    def _segment_arrays(self, leaf) -> dict[str, np.ndarray]:
-        path = self.out.segment_arrays(leaf.segment().segment_id())
-        if path.exists():
-            with np.load(path) as cached:
-                return dict(cached)
-        n = leaf.doc_count_all()
-        cid_col, date_col = leaf.column_reader("cid"), leaf.column_reader("date")
-        column_col, places_col = leaf.column_reader("column"), leaf.column_reader("places")
-        arrays: dict[str, np.ndarray] = {
-            "cids": np.array([cid_col[d] for d in range(n)], dtype=np.int64),
-            "lengths": np.array(
-                [[leaf.doc_field_length(d, f) for f in RANKED_FIELDS] for d in range(n)],
-                dtype=np.float32,
-            ).reshape(n, len(RANKED_FIELDS)),
-            "dates": np.array([_date_number(date_col[d]) for d in range(n)], dtype=np.int32),
-            "columns": np.array([_text(column_col[d]) for d in range(n)] or [""], dtype=str)[:n],
-            "places": np.array([places_col[d] or 0 for d in range(n)], dtype=np.int32),
-        }
-        with open(path, "wb") as f:
-            # numpy's stub matches **arrays against savez's allow_pickle: bool too
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-        return arrays
-
-    def _drop_unused_segment_arrays(self, segment_ids: set[str]) -> None:
-        """Remove the cached arrays of segments Whoosh merged away."""
-        for segment_id, path in self.out.all_segment_arrays().items():
-            if segment_id not in segment_ids:
-                path.unlink()
+        with self.ix.reader() as reader:
+            leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
+            have = out.per_segment(out.WORD_TABLE)
+            for leaf in leaves:
+                if leaf.segment().segment_id() not in have:
+                    wordarrays.write(leaf, out)
+            used = {leaf.segment().segment_id() for leaf in leaves}
+        out.drop_unused(out.WORD_POSTINGS, used)
+        out.drop_unused(out.WORD_TABLE, used)
 
     def write_vocabulary(self, previous: Path | None) -> None:
         """The words, with pinyin, for suggestions and corrections (vocab.py)."""
@@ -285,15 +242,3 @@ class GenerationWriter:
                 CHECKSUMS: sums,  # integrity.py: what readers and check verify
             },
         )
-
-
-def _text(value: str | bytes | None) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else (value or "")
-
-
-def _date_number(date: str | bytes | None) -> int:
-    """ "2021-10-01" -> 20211001; 0 when there is no date."""
-    if isinstance(date, bytes):
-        date = date.decode("ascii", "replace")
-    digits = (date or "").replace("-", "")
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.errors import ArticleError, QueryError
+from indexer.index.layout import GenerationFiles
 from indexer.index.reader import SearchIndex
-from indexer.index.store import GenerationFiles, read_json
+from indexer.index.store import read_json
 from indexer.ingest.corpus import content_hash
 from indexer.ingest.load import load_bytes
 from indexer.models import FileFailure

@@ -15,7 +15,8 @@ import pytest
 from indexer import reindex
 from indexer.cli import cli
 from indexer.index.check import check_index
-from indexer.index.store import GenerationFiles, current_generation, read_json, write_json
+from indexer.index.layout import GenerationFiles
+from indexer.index.store import current_generation, read_json, write_json
 
 SEED = "2021-10-01-menghai-sanzhua-sancu-dangjian-genji.txt"
 DALUO = "2020-12-01-daluo-qiangbian-gufang-gbk.txt"

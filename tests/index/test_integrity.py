@@ -12,7 +12,8 @@ import pytest
 
 from indexer import open_index, reindex
 from indexer.errors import IndexDamagedError
-from indexer.index.store import GenerationFiles, published_generations
+from indexer.index.layout import GenerationFiles
+from indexer.index.store import published_generations
 from indexer.search.engine import search
 from indexer.search.suggest import suggest
 

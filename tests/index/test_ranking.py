@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import open_index, reindex
-from indexer.index import ranking
+from indexer.index import blocks, ranking
 from indexer.index.ranking import PostingsCache, bm25f
 
 WORDS = [["党建"], ["边疆", "党建", "长廊"], ["勐海县", "示范", "没有的词"]]
@@ -56,7 +56,7 @@ def test_a_block_read_from_its_pickle_holds_what_unpickling_gives(first, gaps, w
     other shape is left to pickle (None)."""
     ids = (first, *gaps)
     raw = pickle.dumps((ids, tuple(weights[: len(ids)]), values), 2)
-    parsed = ranking.parse_block(raw, len(ids))
+    parsed = blocks.parse_block(raw, len(ids))
     if len(ids) >= 4 and max(gaps) < 256:
         assert parsed is not None
     if parsed is not None:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from indexer import reindex
-from indexer.index.store import GenerationFiles, current_generation
+from indexer.index.layout import GenerationFiles
+from indexer.index.store import current_generation
 
 MENGLA = "2022-03-15-mengla-changlang-shifandai.txt"
 
@@ -64,6 +65,8 @@ def test_every_file_of_a_generation_is_named_by_the_layout(two_generations):
         ("chars/g000001-000.keys", True),
         ("seg-MAIN_injd8szzrvdsfwr1.npz", True),
         ("vocab-seg-MAIN_injd8szzrvdsfwr1.npz", True),
+        ("words-MAIN_injd8szzrvdsfwr1.npy", True),
+        ("words-MAIN_injd8szzrvdsfwr1.json", True),
         ("MAIN_WRITELOCK", False),
         ("manifest.json", False),
         ("files.json", False),

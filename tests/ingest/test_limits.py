@@ -11,7 +11,8 @@ import pytest
 
 from indexer import reindex
 from indexer.errors import ArticleError
-from indexer.index.store import GenerationFiles, current_generation, read_json
+from indexer.index.layout import GenerationFiles
+from indexer.index.store import current_generation, read_json
 from indexer.ingest.limits import MAX_ARTICLE_CHARS, MAX_LINE_FAILURES
 from indexer.ingest.load import load_bytes
 from indexer.models import Article, FileFailure
