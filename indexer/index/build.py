@@ -13,7 +13,6 @@ segments, while this process reads and parses the files.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from indexer import places
 from indexer.errors import CorpusEmptyError
+from indexer.index import heap
 from indexer.index.layout import GenerationFiles
 from indexer.index.prepare import prepare_file
 from indexer.index.schema import SCHEMA_VERSION
@@ -83,7 +83,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     if full or not _same_schema(manifest):
         full, prev, manifest = True, None, None  # build from nothing
     report = ReindexReport(full=full)
-    with _timed("compared the corpus with the index"), collector_paused():
+    with _timed("compared the corpus with the index"), heap.collector_paused():
         old_files: dict = read_json(prev.path(prev.FILES)) if prev else {}
         plan = _plan(corpus_dir, old_files, report)
     if old_files and len(plan.deleted) == len(old_files) and not plan.changed:
@@ -100,7 +100,7 @@ def _reindex_locked(corpus_dir, index_dir, full, progress, procs) -> ReindexRepo
     # collector would walk the whole of files.json again (100,000 entries):
     # it waits until the update is published. Big ones keep it running.
     small = len(plan.changed) < PARALLEL_THRESHOLD
-    with collector_paused() if small else nullcontext():
+    with heap.collector_paused() if small else nullcontext():
         number = generation_number(prev_name) + 1
         _write_generation(
             corpus_dir, index_dir, number, manifest, old_files, plan, report, progress, procs
@@ -242,22 +242,6 @@ def _finish(writer: GenerationWriter, report: ReindexReport, prev: Path | None) 
         writer.write_vocabulary(prev)
     with _timed("wrote files.json and the manifest"):
         writer.finish(docmap, documents)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many small, acyclic
-    objects are made: each of its full passes walks every live object, and
-    a reindex at 100,000 articles holds files.json's 100,000 entries (half
-    the time of reading it and of listing the corpus went to those passes).
-    Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -61,7 +61,7 @@ class GenerationFiles:
     )
 
     CHARS: ClassVar[str] = "chars"  # character index segments (chars.py names them)
-    SEGMENT_ARRAYS: ClassVar[str] = "seg-{}.npz"  # per Whoosh segment: writer.py's arrays
+    SEGMENT_ARRAYS: ClassVar[str] = "seg-{}.npz"  # per Whoosh segment: docarrays.py's arrays
     SEGMENT_TERMS: ClassVar[str] = SEGMENT_TERMS  # per Whoosh segment: its term counts
     WORD_POSTINGS: ClassVar[str] = "words-{}.npy"  # per Whoosh segment: wordarrays.py's
     WORD_TABLE: ClassVar[str] = "words-{}.json"  # and where each word's postings are

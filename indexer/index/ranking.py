@@ -114,8 +114,8 @@ def _leaves(
     has ``word`` in ``field``."""
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        segment = reader.segment() if arrays and hasattr(reader, "segment") else None
-        found = arrays.get(segment.segment_id()) if arrays and segment is not None else None
+        segment = getattr(reader, "segment", None)  # a segment reader's
+        found = arrays.get(segment().segment_id()) if arrays and segment else None
         kept = found.get(field, word) if found is not None else None
         if kept is not None or (field, word) in reader:
             yield offset, reader, kept

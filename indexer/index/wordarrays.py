@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+from whoosh.index import FileIndex
 
 from indexer.index.blocks import blocks
 from indexer.index.layout import GenerationFiles
@@ -66,7 +67,22 @@ def load_all(files: GenerationFiles) -> dict[str, WordArrays]:
     }
 
 
-def write(leaf: Any, files: GenerationFiles) -> None:
+def write_missing(ix: FileIndex, files: GenerationFiles) -> None:
+    """Write the arrays of each segment of Whoosh index ``ix`` that has none
+    yet (in a full build the workers' segments, in an incremental one only
+    its new segment), and drop those of segments Whoosh merged away."""
+    with ix.reader() as reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
+        have = files.per_segment(files.WORD_TABLE)
+        for leaf in leaves:
+            if leaf.segment().segment_id() not in have:
+                _write(leaf, files)
+        used = {leaf.segment().segment_id() for leaf in leaves}
+    files.drop_unused(files.WORD_POSTINGS, used)
+    files.drop_unused(files.WORD_TABLE, used)
+
+
+def _write(leaf: Any, files: GenerationFiles) -> None:
     """Decode the common words of Whoosh segment reader ``leaf`` into its
     two files, in a generation folder being written (nobody reads them yet;
     a later generation links them, never writes them again)."""

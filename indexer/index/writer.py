@@ -198,19 +198,9 @@ class GenerationWriter:
         return docarrays.write(self.ix, self.out, self.next_cid)
 
     def word_arrays(self) -> None:
-        """The common words' postings of each Whoosh segment that has none
-        yet, as arrays readers memory-map (wordarrays.py): in a full build
-        the workers' segments, in an incremental one only its new segment."""
-        out = self.out
-        with self.ix.reader() as reader:
-            leaves = [leaf for leaf, _ in reader.leaf_readers()] if reader.doc_count_all() else []
-            have = out.per_segment(out.WORD_TABLE)
-            for leaf in leaves:
-                if leaf.segment().segment_id() not in have:
-                    wordarrays.write(leaf, out)
-            used = {leaf.segment().segment_id() for leaf in leaves}
-        out.drop_unused(out.WORD_POSTINGS, used)
-        out.drop_unused(out.WORD_TABLE, used)
+        """The common words' postings of each new Whoosh segment, as arrays
+        readers memory-map (wordarrays.py)."""
+        wordarrays.write_missing(self.ix, self.out)
 
     def write_vocabulary(self, previous: Path | None) -> None:
         """The words, with pinyin, for suggestions and corrections (vocab.py)."""
