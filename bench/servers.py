@@ -124,9 +124,23 @@ class Gunicorn:
             return []
         return sorted(int(p) for p in children.split())
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of the master and its current workers so
+        far: the server's share of the cores between two readings."""
+        return sum(process_cpu_seconds(pid) for pid in (self.proc.pid, *self.workers()))
+
     def ready_pids(self) -> list[int]:
         """Workers that logged they loaded the app, in order (respawns included)."""
         return [int(p) for p in READY.findall(self.log_text())]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process, from /proc (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_gunicorn(name: str, workers: int, index: Path, corpus: Path, home: Path) -> Gunicorn:

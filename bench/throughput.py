@@ -23,6 +23,14 @@ asked in VARIANTS forms that differ only in trailing spaces: the search
 ignores them, the answers cache does not, so almost every request does the
 whole search (FTS5 gets the same forms; its ``split()`` ignores them too).
 
+Beside each run it prints the CPU time a request cost, the server's
+(gunicorn's processes, from /proc) plus the clients' (this process), and
+C/K times that: the mean latency a closed loop must have when the cores
+are busy (Little's law), before any spread of costs. ``--one QUERY`` asks
+that one query only, as it is: after its first request every answer comes
+from the answers cache, so every request costs about the same and the
+figures show what the queue alone does to the p95.
+
 It reuses the indexes ``run.py`` built in ``<data>/<count>-<seed>/work/``
 (ours is opened through a folder of hard links, so whatever a worker writes
 beside the index stays out of the cached one), so a 100,000-article figure
@@ -30,6 +38,7 @@ needs no new build:
 
     python bench/throughput.py --count 10000
     python bench/throughput.py --count 100000 --duration 60 --json-out bench/out/throughput.json
+    python bench/throughput.py --count 10000 --one 三抓三促 --engines ours
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -95,14 +105,19 @@ def start_fts5(work_dir: Path, home: Path) -> Gunicorn:
     return server
 
 
-def closed_loop(port: int, queries: list[tuple[str, str]], clients: int, seconds: float) -> dict:
+def closed_loop(
+    server: Gunicorn, queries: list[tuple[str, str]], clients: int, seconds: float
+) -> dict:
     """``clients`` threads asking back to back for ``seconds``: the figures."""
+    server_cpu, client_cpu = server.cpu_seconds(), own_cpu_seconds()
     start = time.monotonic()
-    threads = [Client(n, port, queries, None, start + seconds, n + 1) for n in range(clients)]
+    deadline = start + seconds
+    threads = [Client(n, server.port, queries, None, deadline, n + 1) for n in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=seconds + 60)
+    server_cpu, client_cpu = server.cpu_seconds() - server_cpu, own_cpu_seconds() - client_cpu
     samples = [s for t in threads for s in t.samples]
     elapsed = max((s.start + s.seconds for s in samples), default=start + seconds) - start
     errors: dict[str, int] = {}
@@ -117,23 +132,35 @@ def closed_loop(port: int, queries: list[tuple[str, str]], clients: int, seconds
         "requests_per_second": served / elapsed if elapsed else 0.0,
         "errors": errors,
         "latency_ms": latency_ms(samples),
+        "cpu_ms_per_request": {
+            "server": 1000 * server_cpu / max(1, len(samples)),
+            "clients": 1000 * client_cpu / max(1, len(samples)),
+        },
     }
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU of this process: the clients' threads while a loop runs."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(name: str, server: Gunicorn, queries: list, args: argparse.Namespace) -> dict:
     """Warm every worker on the mix, then the single-client and the loaded run."""
     log(f"{name}: warming up ...")
-    closed_loop(server.port, queries, args.clients, args.warmup)
+    closed_loop(server, queries, args.clients, args.warmup)
     log(f"{name}: one client for {args.single:.0f} s ...")
-    single = closed_loop(server.port, queries, 1, args.single)
+    single = closed_loop(server, queries, 1, args.single)
     log(f"{name}: {args.clients} clients for {args.duration:.0f} s ...")
-    loaded = closed_loop(server.port, queries, args.clients, args.duration)
+    loaded = closed_loop(server, queries, args.clients, args.duration)
     bound = args.clients / CORES * (single["latency_ms"]["p50"] or 0.0)
     p95 = loaded["latency_ms"]["p95"]
+    cpu = sum(loaded["cpu_ms_per_request"].values())
     return {
         "single": single,
         "loaded": loaded,
         "p95_bound_ms": bound,
+        "queue_mean_ms": args.clients / CORES * cpu,
         "p95_within_bound": p95 is not None and p95 <= bound,
     }
 
@@ -153,7 +180,9 @@ def run(args: argparse.Namespace, work: Path) -> dict:
             raise SystemExit(f"{needed} is missing: run bench/run.py --count {args.count} first")
     mix = ensure_queries(home, QUERY_MIX, args.seed)
     queries = [(q["kind"], q["text"]) for q in mix]
-    if not args.cached:
+    if args.one is not None:
+        queries = [("one", args.one)]
+    elif not args.cached:
         queries = [(kind, text + " " * n) for kind, text in queries for n in range(1, VARIANTS + 1)]
     results: dict = {}
     if "ours" in args.engines:
@@ -176,9 +205,9 @@ def render(args: argparse.Namespace, results: dict) -> str:
     lines = [
         f"{args.count} articles, {CORES} cores, {args.clients} clients, {args.duration:.0f} s "
         f"loaded (after {args.warmup:.0f} s warm-up and {args.single:.0f} s with one client), "
-        + ("the mix as it is" if args.cached else f"each query in {VARIANTS} forms"),
+        + asked(args),
         f"{'engine':8} {'workers':>7} {'1-client p50':>12} {'req/s':>7} {'p50':>8} {'p95':>8} "
-        f"{'p99':>8} {'bound':>8} {'errors':>6}",
+        f"{'p99':>8} {'bound':>8} {'errors':>6} {'CPU/req':>16} {'C/K x CPU':>9}",
     ]
     for name, r in results.items():
         lat = r["loaded"]["latency_ms"]
@@ -186,10 +215,24 @@ def render(args: argparse.Namespace, results: dict) -> str:
             f"{name:8} {r['workers']:>7} {_ms(r['single']['latency_ms']['p50']):>12} "
             f"{r['loaded']['requests_per_second']:>7.1f} {_ms(lat['p50']):>8} {_ms(lat['p95']):>8} "
             f"{_ms(lat['p99']):>8} {_ms(r['p95_bound_ms']):>8} "
-            f"{sum(r['loaded']['errors'].values()):>6}"
+            f"{sum(r['loaded']['errors'].values()):>6} {_cpu(r['loaded']):>16} "
+            f"{r['queue_mean_ms']:>9.1f}"
         )
     lines.append("bound: clients / cores x the single-client p50 (the p95 should stay within it)")
+    lines.append("CPU/req: ms of server + clients CPU per request under load")
+    lines.append("C/K x CPU: the mean latency the loop must have with the cores busy")
     return "\n".join(lines)
+
+
+def asked(args: argparse.Namespace) -> str:
+    if args.one is not None:
+        return f"only {args.one!r}, as it is"
+    return "the mix as it is" if args.cached else f"each query in {VARIANTS} forms"
+
+
+def _cpu(run: dict) -> str:
+    cpu = run["cpu_ms_per_request"]
+    return f"{cpu['server']:.2f} + {cpu['clients']:.2f}"
 
 
 def _ms(value: float | None) -> str:
@@ -208,6 +251,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers", type=int, default=serve_prod_workers(), help="our gunicorn workers"
     )
     parser.add_argument("--cached", action="store_true", help="ask the mix as it is (see above)")
+    parser.add_argument("--one", metavar="QUERY", help="ask only QUERY, as it is (see above)")
     parser.add_argument("--engines", default="ours,fts5", help="comma-separated: ours,fts5")
     parser.add_argument("--data", type=Path, default=BENCH_DIR / "data", help="corpus cache")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON")
