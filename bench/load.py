@@ -42,7 +42,7 @@ from generate import make_article
 from loadclients import Client, probe_total
 from loadreport import probe_counts, render, server_times_ms, summarise
 from queries import SubstringIndex, find_absent
-from servers import Gunicorn, Nginx, start_gunicorn, start_nginx, stop
+from servers import Gunicorn, Nginx, proc_stat, start_gunicorn, start_nginx, stop
 
 CHANGE_AT, KILL_AT = 0.05, 0.5  # when the corpus changes and the worker dies, as run fractions
 QUERY_MIX = 200  # distinct queries drawn from the corpus (bench/queries.py)
@@ -136,11 +136,8 @@ def start_reindex(
 
 def process_state(pid: int) -> str:
     """The kernel's one-letter state of a process: R running, S sleeping, ..."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return "?"
-    return stat.rsplit(")", 1)[1].split()[0]
+    fields = proc_stat(pid)
+    return "?" if fields is None else fields[0]
 
 
 def kill_worker(victim: Gunicorn) -> tuple[int, str]:

@@ -134,11 +134,21 @@ class Gunicorn:
         return [int(p) for p in READY.findall(self.log_text())]
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of one process, from /proc (0 once it is gone)."""
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (the state
+    first), or None once the process is gone. The name is cut at the last
+    ")", since it may hold spaces and parentheses itself."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except FileNotFoundError:
+        return None
+    return stat.rsplit(")", 1)[1].split()
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    fields = proc_stat(pid)
+    if fields is None:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
